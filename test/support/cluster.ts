@@ -334,11 +334,16 @@ export class TestCluster {
   /** Starts `mqbroker` with a config text written verbatim (for malformed-config tests). Does not wait. */
   startBrokerWithText(text: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): ServerProcess {
     const n = ++this.brokerCount;
-    const home = this.dir(`raw-broker-${n}`);
-    const logDir = this.dir(`raw-broker-${n}`, 'logs');
-    const configFile = path.join(home, 'broker.properties');
+    const configFile = path.join(this.dir(`raw-broker-${n}`), 'broker.properties');
     fs.writeFileSync(configFile, text);
-    const proc = new ServerProcess(`broker (raw config #${n})`, [BROKER_SCRIPT, '-c', configFile, ...extraArgs], childEnv(logDir, env), logDir);
+    return this.spawnBroker(['-c', configFile, ...extraArgs], env);
+  }
+
+  /** Runs `mqbroker <args>` as given. Does not wait. */
+  spawnBroker(args: string[], env: NodeJS.ProcessEnv = {}): ServerProcess {
+    const n = ++this.brokerCount;
+    const logDir = this.dir(`raw-broker-${n}`, 'logs');
+    const proc = new ServerProcess(`mqbroker ${args.join(' ')}`, [BROKER_SCRIPT, ...args], childEnv(logDir, env), logDir);
     this.track(proc);
     return proc;
   }

@@ -21,6 +21,8 @@ export class WireClient {
   readonly closed: Promise<string>;
   /** Server-to-client requests received (e.g. NOTIFY_CONSUMER_IDS_CHANGED). */
   readonly serverRequests: RemotingCommand[] = [];
+  /** Responses whose opaque matched no request of ours (e.g. an error answer to an undecodable frame). */
+  readonly unmatchedResponses: RemotingCommand[] = [];
 
   private constructor(readonly addr: string, private readonly socket: net.Socket) {
     socket.setNoDelay(true);
@@ -61,6 +63,11 @@ export class WireClient {
     });
   }
 
+  /** "127.0.0.1:port" of our end, as the server sees (and logs) it. */
+  get localAddr(): string {
+    return `${this.socket.localAddress ?? '?'}:${this.socket.localPort ?? '?'}`;
+  }
+
   get isClosed(): boolean {
     return this.socket.destroyed || this.closeReason !== undefined;
   }
@@ -89,6 +96,8 @@ export class WireClient {
           this.pending.delete(cmd.opaque);
           clearTimeout(p.timer);
           p.resolve(cmd);
+        } else {
+          this.unmatchedResponses.push(cmd);
         }
       } else {
         this.serverRequests.push(cmd);
