@@ -164,8 +164,29 @@ function hostLength(sysFlag: number, v6Bit: number): 8 | 20 {
   return (sysFlag & v6Bit) === 0 ? 8 : 20;
 }
 
-/** Decodes the record at `offset`; validates magic, TOTALSIZE against the fields, and bounds. */
-export function decodeMessage(buf: Buffer, offset = 0): DecodedMessage {
+/** Where the variable parts of one record sit (absolute positions in the buffer). */
+export interface RecordLayout {
+  storeSize: number;
+  sysFlag: number;
+  bornHostPos: number;
+  bornHostLength: 8 | 20;
+  storeTimestampPos: number;
+  storeHostPos: number;
+  storeHostLength: 8 | 20;
+  reconsumeTimesPos: number;
+  bodyPos: number;
+  bodyLength: number;
+  topicPos: number;
+  topicLength: number;
+  propertiesPos: number;
+  propertiesLength: number;
+}
+
+/**
+ * Validates the record at `offset` (magic, bounds, TOTALSIZE against the fields) without building strings:
+ * the store's recovery scan runs this over whole segments. Throws ProtocolError naming offset and field.
+ */
+export function readRecordLayout(buf: Buffer, offset = 0): RecordLayout {
   if (offset < 0 || offset + 8 > buf.length) fail(offset, `needs 8 bytes for TOTALSIZE and MAGICCODE, ${buf.length - offset} left`);
   const storeSize = buf.readInt32BE(offset);
   const magic = buf.readInt32BE(offset + 4);
@@ -176,17 +197,13 @@ export function decodeMessage(buf: Buffer, offset = 0): DecodedMessage {
   if (end > buf.length) fail(offset, `TOTALSIZE ${storeSize} runs past the buffer end (${buf.length - offset} bytes left)`);
 
   const sysFlag = buf.readInt32BE(offset + 36);
-  const bornLen = hostLength(sysFlag, SysFlag.BORNHOST_V6_FLAG);
-  const storeLen = hostLength(sysFlag, SysFlag.STOREHOSTADDRESS_V6_FLAG);
-  let p = offset + 48;
-  const bornHostPos = p;
-  p += bornLen;
-  const storeTimestampPos = p;
-  p += 8;
-  const storeHostPos = p;
-  p += storeLen;
-  const reconsumeTimesPos = p;
-  p += 12;
+  const bornHostLength = hostLength(sysFlag, SysFlag.BORNHOST_V6_FLAG);
+  const storeHostLength = hostLength(sysFlag, SysFlag.STOREHOSTADDRESS_V6_FLAG);
+  const bornHostPos = offset + 48;
+  const storeTimestampPos = bornHostPos + bornHostLength;
+  const storeHostPos = storeTimestampPos + 8;
+  const reconsumeTimesPos = storeHostPos + storeHostLength;
+  let p = reconsumeTimesPos + 12;
   if (p + 4 > end) fail(offset, `TOTALSIZE ${storeSize} is too small for the fixed fields of sysFlag ${sysFlag}`);
   const bodyLength = buf.readInt32BE(p);
   p += 4;
@@ -201,31 +218,38 @@ export function decodeMessage(buf: Buffer, offset = 0): DecodedMessage {
   const propertiesLength = buf.readInt16BE(p);
   p += 2;
   if (propertiesLength < 0) fail(offset, `PROPERTIESLENGTH ${propertiesLength} is negative`);
-  if (p + propertiesLength !== end) {
-    fail(offset, `TOTALSIZE ${storeSize} != computed length ${p + propertiesLength - offset}`);
-  }
-  const propertiesString = buf.toString('utf8', p, end);
+  if (p + propertiesLength !== end) fail(offset, `TOTALSIZE ${storeSize} != computed length ${p + propertiesLength - offset}`);
+  return {
+    storeSize, sysFlag, bornHostPos, bornHostLength, storeTimestampPos, storeHostPos, storeHostLength, reconsumeTimesPos,
+    bodyPos, bodyLength, topicPos, topicLength, propertiesPos: p, propertiesLength,
+  };
+}
+
+/** Decodes the record at `offset`; validates magic, TOTALSIZE against the fields, and bounds. */
+export function decodeMessage(buf: Buffer, offset = 0): DecodedMessage {
+  const l = readRecordLayout(buf, offset);
+  const propertiesString = buf.toString('utf8', l.propertiesPos, l.propertiesPos + l.propertiesLength);
   const commitLogOffset = readInt64(buf, offset + 28, 'PHYSICALOFFSET');
   return {
-    storeSize,
-    magic,
+    storeSize: l.storeSize,
+    magic: MAGIC_CODE,
     bodyCRC: buf.readInt32BE(offset + 8),
     queueId: buf.readInt32BE(offset + 12),
     flag: buf.readInt32BE(offset + 16),
     queueOffset: readInt64(buf, offset + 20, 'QUEUEOFFSET'),
     commitLogOffset,
-    sysFlag,
+    sysFlag: l.sysFlag,
     bornTimestamp: readInt64(buf, offset + 40, 'BORNTIMESTAMP'),
-    bornHost: readSocketAddress(buf, bornHostPos, bornLen),
-    storeTimestamp: readInt64(buf, storeTimestampPos, 'STORETIMESTAMP'),
-    storeHost: readSocketAddress(buf, storeHostPos, storeLen),
-    reconsumeTimes: buf.readInt32BE(reconsumeTimesPos),
-    preparedTransactionOffset: readInt64(buf, reconsumeTimesPos + 4, 'PREPARED_TRANSACTION_OFFSET'),
-    body: buf.subarray(bodyPos, bodyPos + bodyLength),
-    topic: buf.toString('utf8', topicPos, topicPos + topicLength),
+    bornHost: readSocketAddress(buf, l.bornHostPos, l.bornHostLength),
+    storeTimestamp: readInt64(buf, l.storeTimestampPos, 'STORETIMESTAMP'),
+    storeHost: readSocketAddress(buf, l.storeHostPos, l.storeHostLength),
+    reconsumeTimes: buf.readInt32BE(l.reconsumeTimesPos),
+    preparedTransactionOffset: readInt64(buf, l.reconsumeTimesPos + 4, 'PREPARED_TRANSACTION_OFFSET'),
+    body: buf.subarray(l.bodyPos, l.bodyPos + l.bodyLength),
+    topic: buf.toString('utf8', l.topicPos, l.topicPos + l.topicLength),
     propertiesString,
     properties: parseProperties(propertiesString),
-    msgId: createOffsetMsgIdFromBytes(buf, storeHostPos, storeLen, commitLogOffset),
+    msgId: createOffsetMsgIdFromBytes(buf, l.storeHostPos, l.storeHostLength, commitLogOffset),
   };
 }
 
