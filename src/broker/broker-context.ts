@@ -1,6 +1,7 @@
 // What the request handlers share: the config, the store and the broker's managers. The controller builds
 // one and hands it to every handler group, so handlers never reach into the controller itself.
 import type { BrokerConfig } from '../config/broker-config.js';
+import type { DataVersion } from '../protocol/body-types.js';
 import type { Connection } from '../remoting/types.js';
 import type { HostAddress, MessageStore } from '../store/types.js';
 import type { BrokerStats } from './broker-stats.js';
@@ -33,4 +34,8 @@ export interface BrokerContext {
   registerWithNamesrvs(): Promise<void>;
   /** Starts watching a client connection so its channels go away when it closes. */
   watchClient(conn: Connection): void;
+  /** Version of the broker config, bumped by UPDATE_BROKER_CONFIG. */
+  readonly configVersion: DataVersion;
+  /** Applies properties text to the live config; throws ConfigError naming the bad key. */
+  updateConfig(text: string): Promise<void>;
 }
