@@ -12,7 +12,7 @@ import { format } from 'node:util';
 import { Consumer, Message, Producer, type AliOnsLogger, type ConsumerOptions, type HttpClientLike, type MessageHandler, type SendResult } from 'ali-ons';
 import { TestCluster, type BrokerHandle, type NamesrvHandle } from '../support/cluster.js';
 import {
-  WireClient, createTopic, describeResponse, getMaxOffset, getRoute, pullAll, pullMessage, queryConsumerOffset, queryMessage, Resp,
+  WireClient, createSubscriptionGroup, createTopic, describeResponse, getMaxOffset, getRoute, pullAll, pullMessage, queryConsumerOffset, queryMessage, Resp,
 } from '../support/wire.js';
 import { decodeStoredMessages, type StoredMessage } from '../support/stored-message.js';
 import { deferred, waitFor, withTimeout } from '../support/wait.js';
@@ -354,6 +354,11 @@ describe('ali-ons 3.12 against rocketmq-ts NameServer + broker', () => {
     const retryTopic = `%RETRY%${group}`;
     const dlqTopic = `%DLQ%${group}`;
     await createTopicWithRoute(topic, 4);
+    // ali-ons announces protocol version 121, below V3_4_9 (165), so RocketMQ ignores the maxReconsumeTimes it
+    // sends with CONSUMER_SEND_MSG_BACK and applies the group's retryMaxTimes (default 16). As with the real
+    // broker, the limit is set on the subscription group (mqadmin updateSubGroup -r 3); ali-ons gets the same
+    // number so that it does not drop the message on its side first.
+    await createSubscriptionGroup(admin, group, maxReconsumeTimes);
     const deliveries: Array<{ reconsumeTimes: number; topic: string; body: string; keys: string | undefined }> = [];
     const consumer = await startConsumer('retry', { consumerGroup: group, maxReconsumeTimes }, topic, '*', async (msg) => {
       deliveries.push({ reconsumeTimes: msg.reconsumeTimes, topic: msg.topic, body: bodyOf(msg), keys: msg.keys });

@@ -361,3 +361,23 @@ export async function queryConsumerOffset(broker: WireClient, group: string, top
   if (res.code !== Resp.SUCCESS) throw new Error(`QUERY_CONSUMER_OFFSET ${group} ${topic}/${queueId}: ${describeResponse(res)}`);
   return Number(res.extFields.offset);
 }
+
+/**
+ * UPDATE_AND_CREATE_SUBSCRIPTIONGROUP (code 200, what `mqadmin updateSubGroup` sends) with the given retry
+ * limit; the other fields are RocketMQ's defaults. Throws unless SUCCESS.
+ */
+export async function createSubscriptionGroup(broker: WireClient, groupName: string, retryMaxTimes: number): Promise<void> {
+  const body = Buffer.from(JSON.stringify({
+    brokerId: 0,
+    consumeBroadcastEnable: true,
+    consumeEnable: true,
+    consumeFromMinEnable: true,
+    groupName,
+    notifyConsumerIdsChangedEnable: true,
+    retryMaxTimes,
+    retryQueueNums: 1,
+    whichBrokerWhenConsumeSlowly: 1,
+  }));
+  const res = await broker.invoke(createRequest(200, {}, body));
+  if (res.code !== Resp.SUCCESS) throw new Error(`UPDATE_AND_CREATE_SUBSCRIPTIONGROUP ${groupName}: ${describeResponse(res)}`);
+}
