@@ -34,7 +34,7 @@ function bodyFor(key: string, n: number): Buffer {
   return body;
 }
 
-async function crashScenario(flushDiskType: 'SYNC_FLUSH' | 'ASYNC_FLUSH'): Promise<void> {
+async function crashScenario(flushDiskType: 'SYNC_FLUSH' | 'ASYNC_FLUSH', note: (text: string) => void): Promise<void> {
   const cluster = TestCluster.create(`crash-${flushDiskType.toLowerCase()}`);
   const clients: WireClient[] = [];
   try {
@@ -89,6 +89,8 @@ async function crashScenario(flushDiskType: 'SYNC_FLUSH' | 'ASYNC_FLUSH'): Promi
     clearTimeout(killTimer);
     const killedAfterMs = Date.now() - startedAt;
     const ackedAtKill = acked.length;
+    // The kill hits a broker with sends in flight (each live sender always has one outstanding request).
+    const inFlightAtKill = attempted.size - ackedAtKill - [...otherCodes.values()].reduce((a, b) => a + b, 0);
     await broker.kill();
     stopped = true;
     await withTimeout(senderFailure, 15_000, 'every sender to notice the dead broker');
@@ -96,6 +98,8 @@ async function crashScenario(flushDiskType: 'SYNC_FLUSH' | 'ASYNC_FLUSH'): Promi
       ackedAtKill >= MIN_ACKS,
       `only ${ackedAtKill} sends acknowledged in ${killedAfterMs} ms before the kill (want >= ${MIN_ACKS}); other answers ${JSON.stringify([...otherCodes])}`,
     );
+
+    assert.ok(inFlightAtKill > 0, 'no send was in flight when the broker was killed');
 
     // ---- restart on the same store ----------------------------------------------------------------------
     for (const c of clients) c.close();
@@ -133,6 +137,11 @@ async function crashScenario(flushDiskType: 'SYNC_FLUSH' | 'ASYNC_FLUSH'): Promi
       assert.equal(m.offsetMsgId, a.msgId, `msgId of ${a.key}`);
     }
     const maxPhysical = Math.max(...[...served.values()].map((m) => m.physicalOffset));
+    note(
+      `${flushDiskType}: killed after ${killedAfterMs} ms with ${ackedAtKill} acknowledged, ${inFlightAtKill} in flight, ` +
+        `other answers ${JSON.stringify([...otherCodes])}; after restart ${served.size} served (of ${attempted.size} attempted), ` +
+        `commit log up to ${maxPhysical} bytes`,
+    );
     assert.ok(maxPhysical > 1024 * 1024, `the load should have rolled past the first 1 MiB segment (last record at ${maxPhysical})`);
 
     // ---- the recovered store keeps working: new sends land after the recovered tail ----------------------
@@ -166,11 +175,11 @@ async function crashScenario(flushDiskType: 'SYNC_FLUSH' | 'ASYNC_FLUSH'): Promi
 }
 
 describe('broker crash (kill -9) under send load', () => {
-  it('SYNC_FLUSH: every acknowledged message survives, no torn record is served, appends continue', async () => {
-    await crashScenario('SYNC_FLUSH');
+  it('SYNC_FLUSH: every acknowledged message survives, no torn record is served, appends continue', async (t) => {
+    await crashScenario('SYNC_FLUSH', (text) => t.diagnostic(text));
   });
 
-  it('ASYNC_FLUSH: a process crash loses nothing acknowledged either (it was in the page cache)', async () => {
-    await crashScenario('ASYNC_FLUSH');
+  it('ASYNC_FLUSH: a process crash loses nothing acknowledged either (it was in the page cache)', async (t) => {
+    await crashScenario('ASYNC_FLUSH', (text) => t.diagnostic(text));
   });
 });
