@@ -68,8 +68,9 @@ async function main(): Promise<void> {
     getLogger('broker').error(`start failed: ${errorText(err)}`);
     return fail(errorText(err));
   }
-  process.stdout.write(`${broker.bootMessage()}\n`);
+  // Handlers first: a supervisor may send SIGTERM the moment it sees the boot line.
   stopOnSignals([broker]);
+  process.stdout.write(`${broker.bootMessage()}\n`);
 }
 
 void main();

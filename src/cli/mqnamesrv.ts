@@ -44,8 +44,9 @@ async function main(): Promise<void> {
     getLogger('namesrv').error(`start failed: ${errorText(err)}`);
     return fail(`The Name Server failed to start: ${errorText(err)}`);
   }
-  process.stdout.write('The Name Server boot success. serializeType=JSON\n');
+  // Handlers first: a supervisor may send SIGTERM the moment it sees the boot line.
   stopOnSignals([namesrv]);
+  process.stdout.write('The Name Server boot success. serializeType=JSON\n');
 }
 
 void main();
