@@ -140,4 +140,22 @@ describe('mqnamesrv / mqbroker command line', () => {
     const exit = await other.proc.stop();
     assert.deepEqual(exit, { code: 0, signal: null }, other.proc.describe());
   });
+
+  // A supervisor that waits for the boot line and then stops the process must get a graceful shutdown:
+  // once "boot success" is printed, SIGTERM has to be handled (exit 0), not kill the process (signal SIGTERM).
+  it('SIGTERM sent the moment the boot line appears still shuts down gracefully (NameServer x6, broker x3)', async () => {
+    const exits: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const n = await cluster!.startNamesrv();
+      const exit = await n.proc.stop();
+      exits.push(`namesrv #${i}: code ${exit.code} signal ${exit.signal}`);
+    }
+    for (let i = 0; i < 3; i++) {
+      const b = await cluster!.startBroker({ name: `broker-quick-stop-${i}` });
+      const exit = await b.stop();
+      exits.push(`broker #${i}: code ${exit.code} signal ${exit.signal}`);
+    }
+    const bad = exits.filter((e) => !e.endsWith('code 0 signal null'));
+    assert.deepEqual(bad, [], `killed by the signal instead of shutting down:\n${exits.join('\n')}`);
+  });
 });
