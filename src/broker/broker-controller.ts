@@ -111,6 +111,8 @@ export class BrokerController {
     await this.main.start();
     try {
       await this.vip.start();
+      // listenPort 0 asked for a free port: from now on the config tells the real one.
+      this.config.listenPort = this.main.port;
       const storeHost: HostAddress = { host: this.config.brokerIP1, port: this.main.port };
       const store = this.options.store ?? new DefaultMessageStore(storeOptionsOf(this.config, storeHost));
       await store.start();

@@ -7,6 +7,7 @@ import { OUR_VERSION, RequestCode, ResponseCode } from '../protocol/codes.js';
 import { encodeDataVersion, encodeKVTable } from '../protocol/bodies.js';
 import { TOPIC_SCHEDULE } from '../protocol/message-const.js';
 import { formatBrokerConfig } from '../config/broker-config.js';
+import { parseJavaProperties } from '../config/java-properties.js';
 import type { Dispatcher } from '../remoting/dispatcher.js';
 import type { Connection } from '../remoting/types.js';
 import type { BrokerContext } from './broker-context.js';
@@ -36,13 +37,21 @@ async function updateBrokerConfig(ctx: BrokerContext, request: RemotingCommand, 
   const text = body.toString('utf8');
   log.info(`updateBrokerConfig, new config: [${text.replace(/\n/g, ';')}] client: ${conn.remoteAddress}`);
   try {
+    if (touchesBlackList(text, ctx.config.configBlackList)) {
+      return createResponse(request, ResponseCode.NO_PERMISSION, 'Can not update config in black list.');
+    }
     await ctx.updateConfig(text);
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    const blackListed = err.message.includes('black list');
-    return createResponse(request, blackListed ? ResponseCode.NO_PERMISSION : ResponseCode.SYSTEM_ERROR, blackListed ? 'Can not update config in black list.' : err.message);
+    if (err instanceof ConfigError) return createResponse(request, ResponseCode.SYSTEM_ERROR, err.message);
+    throw err;
   }
   return createResponse(request, ResponseCode.SUCCESS);
+}
+
+/** configBlackList (`;`-separated) keys may not be changed remotely. */
+function touchesBlackList(text: string, blackList: string): boolean {
+  const refused = new Set(blackList.split(';').map((k) => k.trim()).filter((k) => k !== ''));
+  return parseJavaProperties(text, 'UPDATE_BROKER_CONFIG').some((e) => refused.has(e.key));
 }
 
 /** RocketMQ's runtime table: our counters, the store's bounds and the delay queues' progress. */
