@@ -126,6 +126,18 @@ describe('bad input to the broker and the NameServer', () => {
       await assertStillServing();
     });
 
+    it(`${t.name}: a header length beyond the frame is refused`, async () => {
+      const since = t.proc().readLog(t.file).length;
+      const bytes = Buffer.alloc(16);
+      bytes.writeUInt32BE(12, 0); // 12 bytes follow...
+      bytes.writeUInt32BE(1000, 4); // ...but the JSON header claims 1000
+      bytes.write('{"code"', 8);
+      const outcome = await sendBad(t.addr(), bytes, 'a header length of 1000 in a 12-byte frame');
+      assert.ok(outcome.closed || (outcome.response && outcome.response.code !== Resp.SUCCESS), 'neither closed nor an error answer');
+      await expectLogLine(t.proc(), t.file, since, [/header/i, /length|exceed/i], 'the header length exceeds the frame');
+      await assertStillServing();
+    });
+
     it(`${t.name}: an unknown serialize type is refused`, async () => {
       const since = t.proc().readLog(t.file).length;
       const outcome = await sendBad(t.addr(), rawFrame(0x7f, Buffer.from('{"code":34,"opaque":1,"flag":0}')), 'serialize type 127');
