@@ -4,7 +4,6 @@
 import fs from 'node:fs';
 import type { Logger } from '../common/logger.js';
 import { readInt64, writeInt64 } from '../protocol/message.js';
-import { fdatasyncPath } from './file-pool.js';
 
 export const CHECKPOINT_FILE_SIZE = 4096;
 /** RocketMQ StoreCheckpoint.getMinTimestamp steps back this far for safety. */
@@ -52,19 +51,14 @@ export class StoreCheckpoint {
     return b;
   }
 
-  /** Writes the whole 4096-byte file in place and makes it durable. */
+  /** Writes the whole 4096-byte file in place (never truncated, so a crash cannot leave it empty) and syncs it. */
   async flush(): Promise<void> {
-    await fs.promises.writeFile(this.file, this.encode());
-    await fdatasyncPath(this.file);
-  }
-
-  flushSync(): void {
-    const fd = fs.openSync(this.file, 'w');
+    const handle = await fs.promises.open(this.file, fs.constants.O_RDWR | fs.constants.O_CREAT);
     try {
-      fs.writeSync(fd, this.encode());
-      fs.fdatasyncSync(fd);
+      await handle.write(this.encode(), 0, CHECKPOINT_FILE_SIZE, 0);
+      await handle.datasync();
     } finally {
-      fs.closeSync(fd);
+      await handle.close();
     }
   }
 }

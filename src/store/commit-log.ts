@@ -147,7 +147,13 @@ export class CommitLog {
         if (pos < 0) return { end: phy, reason: `record at ${phy} is cut short by the file end` };
         const bad = this.checkRecord(chunk, pos, phy, checkCrc);
         if (typeof bad === 'string') return { end: phy, reason: bad };
-        visit(chunk, pos, bad, phy);
+        try {
+          visit(chunk, pos, bad, phy);
+        } catch (e) {
+          // Header fields are not covered by the CRC; one that cannot be dispatched ends the log like a bad CRC.
+          if (e instanceof ProtocolError) return { end: phy, reason: `${e.message} (commit log ${phy})` };
+          throw e;
+        }
         filePos += size;
       }
     }

@@ -3,11 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../common/logger.js';
 import { ConsumeQueue } from './consume-queue.js';
+import { MAX_QUEUE_ID, VALID_TOPIC } from './dispatch.js';
 import { fdatasyncPath, type FilePool } from './file-pool.js';
 
-/** RocketMQ TopicValidator's pattern; it also keeps a topic from naming a path outside consumequeue/. */
-export const VALID_TOPIC = /^[%|a-zA-Z0-9_-]+$/;
-export const MAX_QUEUE_ID = 0x7fffffff;
 
 export class ConsumeQueueTable {
   private readonly byTopic = new Map<string, Map<number, ConsumeQueue>>();

@@ -180,7 +180,7 @@ export class ConsumeQueue {
 
   /** The unit at a queue offset, or undefined outside [minOffset, maxOffset). */
   unitAt(offset: number): CqUnit | undefined {
-    if (offset < this.minOffset || offset >= this.maxOffset) return undefined;
+    if (!Number.isSafeInteger(offset) || offset < this.minOffset || offset >= this.maxOffset) return undefined;
     const buf = Buffer.allocUnsafe(CQ_UNIT_SIZE);
     if (this.readUnits(offset, buf, CQ_UNIT_SIZE) < CQ_UNIT_SIZE) return undefined;
     return { phy: readInt64(buf, 0, 'consume queue phy offset'), size: buf.readInt32BE(8), tagsCode: readInt64(buf, 12, 'tagsCode') };
@@ -191,7 +191,7 @@ export class ConsumeQueue {
    * `target`, at most `maxBytes`. Returns the byte count (a multiple of 20), 0 when the file is missing.
    */
   readUnits(offset: number, target: Buffer, maxBytes: number): number {
-    if (offset < this.minOffset || offset >= this.maxOffset) return 0;
+    if (!Number.isSafeInteger(offset) || offset < this.minOffset || offset >= this.maxOffset) return 0;
     const bytePos = offset * CQ_UNIT_SIZE;
     const start = bytePos - (bytePos % this.fileSize);
     if (this.starts.length === 0 || start < this.starts[0]! || start > this.starts[this.starts.length - 1]!) return 0;

@@ -9,6 +9,7 @@ import {
   TOPIC_SCHEDULE,
   transactionType,
 } from '../protocol/message-const.js';
+import { ProtocolError } from '../common/errors.js';
 import { getProperty, readInt64, tagsCodeOf, type RecordLayout } from '../protocol/message.js';
 
 export interface DispatchEntry {
@@ -70,11 +71,19 @@ export function makeDispatchEntry(
   };
 }
 
-/** The dispatch entry of a validated record found in the commit log. */
+/** RocketMQ TopicValidator's pattern; it also keeps a topic from naming a path outside consumequeue/. */
+export const VALID_TOPIC = /^[%|a-zA-Z0-9_-]+$/;
+export const MAX_QUEUE_ID = 0x7fffffff;
+
+/** The dispatch entry of a validated record found in the commit log; throws ProtocolError for a bad topic or queue. */
 export function dispatchEntryOfRecord(buf: Buffer, pos: number, layout: RecordLayout, phy: number, delayLevels: readonly number[]): DispatchEntry {
+  const topic = buf.toString('utf8', layout.topicPos, layout.topicPos + layout.topicLength);
+  if (!VALID_TOPIC.test(topic)) throw new ProtocolError(`record at ${phy} has topic "${topic}", not a valid topic name`);
+  const queueId = buf.readInt32BE(pos + 12);
+  if (queueId < 0) throw new ProtocolError(`record at ${phy} has QUEUEID ${queueId}`);
   return makeDispatchEntry(
-    buf.toString('utf8', layout.topicPos, layout.topicPos + layout.topicLength),
-    buf.readInt32BE(pos + 12),
+    topic,
+    queueId,
     readInt64(buf, pos + 20, 'QUEUEOFFSET'),
     phy,
     layout.storeSize,

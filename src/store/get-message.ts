@@ -76,6 +76,7 @@ export class MessageGetter {
     // RocketMQ creates the queue on lookup, so an unknown queue reads as an empty one.
     if (cq === undefined || cq.maxOffset === 0) return this.result('NO_MESSAGE_IN_QUEUE', this.correct(offset, 0), cq?.minOffset ?? 0, 0);
     const { minOffset, maxOffset } = cq;
+    if (!Number.isSafeInteger(offset)) return this.result('OFFSET_OVERFLOW_BADLY', this.correct(offset, maxOffset), minOffset, maxOffset);
     if (offset < minOffset) return this.result('OFFSET_TOO_SMALL', this.correct(offset, minOffset), minOffset, maxOffset);
     if (offset === maxOffset) return this.result('OFFSET_OVERFLOW_ONE', this.correct(offset, offset), minOffset, maxOffset);
     if (offset > maxOffset) return this.result('OFFSET_OVERFLOW_BADLY', this.correct(offset, maxOffset), minOffset, maxOffset);

@@ -56,7 +56,11 @@ export class IndexService {
         this.log.warn(`index: ignoring ${file}: not ${expected} bytes (maxHashSlotNum=${this.slotNum}, maxIndexNum=${this.indexNum})`);
         continue;
       }
-      this.files.push(IndexFile.open(file, this.slotNum, this.indexNum, this.pool));
+      try {
+        this.files.push(IndexFile.open(file, this.slotNum, this.indexNum, this.pool));
+      } catch (e) {
+        this.log.warn(`index: ignoring ${file}: ${(e as Error).message}`);
+      }
     }
     if (this.files.length > MAX_INDEX_FILES) this.files = this.files.slice(-MAX_INDEX_FILES);
     this.lastIndexedPhy = this.computeLastIndexedPhy();
@@ -160,11 +164,6 @@ export class IndexService {
     if (last === undefined) return;
     last.persist();
     await fdatasyncPath(last.file);
-  }
-
-  /** Writes everything; used on shutdown. */
-  persistAll(): void {
-    this.files[this.files.length - 1]?.persist();
   }
 
   /** RocketMQ IndexService.queryOffset: newest file first, stops at maxNum or files older than `begin`. */

@@ -1,0 +1,258 @@
+// The write path. A put validates, reserves space, encodes straight into the commit log's pending buffer and
+// returns a promise; once per tick (setImmediate) everything reserved is written with one pwrite, dispatched
+// to consume queues and the index, announced to listeners, and the puts are released — after fdatasync for
+// SYNC_FLUSH unless the message says WAIT=false.
+import type { Logger } from '../common/logger.js';
+import { MAX_PROPERTIES_LENGTH, MAX_TOPIC_LENGTH, PROPERTY_WAIT_STORE_MSG_OK } from '../protocol/message-const.js';
+import { createOffsetMsgIdFromBytes } from '../protocol/message-id.js';
+import { getProperty, planStoredMessage, writeStoredMessage, type StoredMessagePlan } from '../protocol/message.js';
+import { Room, type CommitLog } from './commit-log.js';
+import type { ConsumeQueueTable } from './consume-queue-table.js';
+import type { ConsumeQueue } from './consume-queue.js';
+import { goesToConsumeQueue, makeDispatchEntry, MAX_QUEUE_ID, VALID_TOPIC, type DispatchEntry } from './dispatch.js';
+import type { CommitLogFlusher } from './flush.js';
+import type { IndexService } from './index-service.js';
+import type { StoreOptions } from './options.js';
+import type { AppendedMessage, MessageArrivedListener, MessageToStore, PutResult, PutStatus } from './types.js';
+
+export interface PutServiceParts {
+  commitLog: CommitLog;
+  queues: ConsumeQueueTable;
+  index: IndexService | undefined;
+  flusher: CommitLogFlusher;
+  options: StoreOptions;
+  delayLevels: readonly number[];
+  /** STOREHOSTADDRESS bytes (address + port). */
+  storeHost: Buffer;
+  log: Logger;
+}
+
+interface PendingPut {
+  messages: AppendedMessage[];
+  end: number;
+  wait: boolean;
+  resolve: (r: PutResult) => void;
+}
+
+const INT32_MIN = -0x80000000;
+const INT32_MAX = 0x7fffffff;
+/** Largest batch accepted by putMessages (the broker caps batches at 4 MiB of bytes anyway). */
+export const MAX_BATCH_MESSAGES = 10_000;
+
+export function failedPut(status: PutStatus, remark: string): PutResult {
+  return { status, remark, messages: [] };
+}
+
+function isInt32(n: number): boolean {
+  return Number.isInteger(n) && n >= INT32_MIN && n <= INT32_MAX;
+}
+
+export class PutService {
+  /** Set by the store while it is running; puts are refused otherwise. */
+  accepting = false;
+  /** STORETIMESTAMP of the newest dispatched record (checkpoint logicsMsgTimestamp). */
+  lastDispatchedTimestamp = 0;
+  private dispatchQueue: DispatchEntry[] = [];
+  private pendingPuts: PendingPut[] = [];
+  private touchedQueues: ConsumeQueue[] = [];
+  private readonly listeners: MessageArrivedListener[] = [];
+  private drainScheduled = false;
+  private readonly drainNow = (): void => {
+    this.drainScheduled = false;
+    this.drain();
+  };
+
+  constructor(private readonly p: PutServiceParts) {}
+
+  onMessageArrived(listener: MessageArrivedListener): void {
+    this.listeners.push(listener);
+  }
+
+  putBatch(msgs: MessageToStore[]): Promise<PutResult> {
+    if (msgs.length === 0) return Promise.resolve(failedPut('MESSAGE_ILLEGAL', 'empty batch'));
+    if (msgs.length > MAX_BATCH_MESSAGES) return Promise.resolve(failedPut('MESSAGE_ILLEGAL', `batch of ${msgs.length} messages, max ${MAX_BATCH_MESSAGES}`));
+    const { topic, queueId } = msgs[0]!;
+    for (let i = 1; i < msgs.length; i++) {
+      if (msgs[i]!.topic !== topic || msgs[i]!.queueId !== queueId) {
+        return Promise.resolve(failedPut('MESSAGE_ILLEGAL', `batch message ${i} is for ${msgs[i]!.topic}/${msgs[i]!.queueId}, not ${topic}/${queueId}`));
+      }
+    }
+    return this.put(msgs);
+  }
+
+  /** Appends messages of one topic and queue as consecutive records. */
+  put(msgs: MessageToStore[]): Promise<PutResult> {
+    if (!this.accepting) return Promise.resolve(failedPut('SERVICE_NOT_AVAILABLE', 'message store is not running'));
+    const plans = this.plan(msgs);
+    if (!Array.isArray(plans)) return Promise.resolve(plans);
+    let total = 0;
+    for (const plan of plans) total += plan.totalSize;
+    const noRoom = this.makeRoom(total);
+    if (noRoom) return Promise.resolve(noRoom);
+
+    const { commitLog, queues, delayLevels, storeHost } = this.p;
+    const storeTimestamp = Date.now();
+    const first = msgs[0]!;
+    const cq = queues.findOrCreate(first.topic, first.queueId);
+    const appended: AppendedMessage[] = [];
+    let end = 0;
+    for (let i = 0; i < msgs.length; i++) {
+      const m = msgs[i]!;
+      const plan = plans[i]!;
+      const queueOffset = goesToConsumeQueue(m.sysFlag) ? cq.nextOffset++ : 0;
+      const { buf, pos, phy } = commitLog.reserve(plan.totalSize);
+      writeStoredMessage(buf, pos, m, plan, queueOffset, phy, storeTimestamp);
+      this.dispatchQueue.push(makeDispatchEntry(m.topic, m.queueId, queueOffset, phy, plan.totalSize, storeTimestamp, plan.sysFlag, m.properties, delayLevels));
+      const msgId = createOffsetMsgIdFromBytes(storeHost, 0, storeHost.length, phy);
+      appended.push({ wroteOffset: phy, wroteBytes: plan.totalSize, msgId, queueOffset, storeTimestamp });
+      end = phy + plan.totalSize;
+    }
+    if (!this.drainScheduled) {
+      this.drainScheduled = true;
+      setImmediate(this.drainNow);
+    }
+    const wait = this.p.options.flushDiskType === 'SYNC_FLUSH' && waitsForStore(first.properties);
+    return new Promise((resolve) => this.pendingPuts.push({ messages: appended, end, wait, resolve }));
+  }
+
+  private plan(msgs: MessageToStore[]): StoredMessagePlan[] | PutResult {
+    const plans: StoredMessagePlan[] = [];
+    for (const m of msgs) {
+      const bad = this.invalid(m);
+      if (bad) return bad;
+      let plan: StoredMessagePlan;
+      try {
+        plan = planStoredMessage(m, this.p.storeHost);
+      } catch (e) {
+        return failedPut('MESSAGE_ILLEGAL', (e as Error).message);
+      }
+      if (plan.topicLength > MAX_TOPIC_LENGTH) return failedPut('MESSAGE_ILLEGAL', `topic is ${plan.topicLength} bytes, max ${MAX_TOPIC_LENGTH}`);
+      if (plan.propertiesLength > MAX_PROPERTIES_LENGTH) {
+        return failedPut('PROPERTIES_SIZE_EXCEEDED', `properties are ${plan.propertiesLength} bytes, max ${MAX_PROPERTIES_LENGTH}`);
+      }
+      plans.push(plan);
+    }
+    return plans;
+  }
+
+  /** Why a message cannot be stored, or undefined. */
+  private invalid(m: MessageToStore): PutResult | undefined {
+    if (typeof m.topic !== 'string' || !VALID_TOPIC.test(m.topic)) return failedPut('MESSAGE_ILLEGAL', `topic "${String(m.topic)}" is not a valid topic name`);
+    if (!Number.isInteger(m.queueId) || m.queueId < 0 || m.queueId > MAX_QUEUE_ID) return failedPut('MESSAGE_ILLEGAL', `queueId ${m.queueId} is not in 0..${MAX_QUEUE_ID}`);
+    if (!Buffer.isBuffer(m.body)) return failedPut('MESSAGE_ILLEGAL', 'body is not a Buffer');
+    const max = this.p.options.maxMessageSize;
+    if (m.body.length > max) return failedPut('MESSAGE_ILLEGAL', `body is ${m.body.length} bytes, maxMessageSize is ${max}`);
+    if (typeof m.properties !== 'string') return failedPut('MESSAGE_ILLEGAL', 'properties is not a string');
+    if (!isInt32(m.flag) || !isInt32(m.sysFlag) || !isInt32(m.reconsumeTimes)) return failedPut('MESSAGE_ILLEGAL', 'flag, sysFlag and reconsumeTimes must be int32');
+    if (!Number.isSafeInteger(m.bornTimestamp) || !Number.isSafeInteger(m.preparedTransactionOffset)) {
+      return failedPut('MESSAGE_ILLEGAL', 'bornTimestamp and preparedTransactionOffset must be integers');
+    }
+    return undefined;
+  }
+
+  /** Makes room for `total` bytes in the commit log, rolling to a new segment when needed. */
+  private makeRoom(total: number): PutResult | undefined {
+    const { commitLog, log } = this.p;
+    for (let tries = 0; tries < 3; tries++) {
+      const room = commitLog.room(total);
+      if (room === Room.OK) return undefined;
+      if (room === Room.TOO_BIG) return failedPut('MESSAGE_ILLEGAL', `${total} bytes do not fit a commit-log segment of ${commitLog.segmentSize} bytes`);
+      this.drain();
+      if (room !== Room.ROLL) continue;
+      try {
+        commitLog.roll();
+      } catch (e) {
+        log.error(`commitlog: cannot start a new segment: ${(e as Error).message}`);
+        return failedPut('CREATE_MAPEDFILE_FAILED', `cannot create the next commit-log segment: ${(e as Error).message}`);
+      }
+    }
+    return failedPut('UNKNOWN_ERROR', 'no room in the commit log');
+  }
+
+  /** Writes everything reserved so far, dispatches it, wakes listeners and releases the puts. */
+  drain(): void {
+    const { commitLog, log } = this.p;
+    if (commitLog.pendingLength === 0 && this.dispatchQueue.length === 0) return;
+    const entries = this.dispatchQueue;
+    const puts = this.pendingPuts;
+    this.dispatchQueue = [];
+    this.pendingPuts = [];
+    const lastTimestamp = entries.length > 0 ? entries[entries.length - 1]!.storeTimestamp : 0;
+    try {
+      commitLog.commit(lastTimestamp);
+    } catch (e) {
+      commitLog.discardPending();
+      this.rollBackOffsets(entries);
+      const reason = (e as Error).message;
+      log.error(`commitlog: write of ${entries.length} record(s) failed: ${reason}`);
+      for (const p of puts) p.resolve(failedPut('UNKNOWN_ERROR', `commit-log write failed: ${reason}`));
+      return;
+    }
+    try {
+      for (const e of entries) this.dispatch(e);
+      this.flushDispatched();
+    } catch (e) {
+      log.error(`store: dispatch to consume queues/index failed (a restart rebuilds them): ${(e as Error).message}`);
+    }
+    if (lastTimestamp > 0) this.lastDispatchedTimestamp = lastTimestamp;
+    this.notify(entries);
+    for (const p of puts) this.release(p);
+  }
+
+  private rollBackOffsets(entries: DispatchEntry[]): void {
+    for (const e of entries) {
+      if (!goesToConsumeQueue(e.sysFlag)) continue;
+      const cq = this.p.queues.find(e.topic, e.queueId);
+      if (cq !== undefined && cq.nextOffset > e.queueOffset) cq.nextOffset = e.queueOffset;
+    }
+  }
+
+  private release(p: PendingPut): void {
+    if (!p.wait) {
+      p.resolve({ status: 'PUT_OK', messages: p.messages });
+      return;
+    }
+    const timeout = this.p.options.syncFlushTimeout;
+    this.p.flusher.waitFor(p.end, (flushed) =>
+      p.resolve(flushed ? { status: 'PUT_OK', messages: p.messages } : { status: 'FLUSH_DISK_TIMEOUT', remark: `not flushed within ${timeout} ms`, messages: p.messages }),
+    );
+  }
+
+  /** Stages one record for its consume queue and the index; idempotent (recovery re-dispatches). */
+  dispatch(e: DispatchEntry): void {
+    if (goesToConsumeQueue(e.sysFlag)) {
+      const cq = this.p.queues.findOrCreate(e.topic, e.queueId);
+      const hadPending = cq.hasPending;
+      if (cq.add(e.queueOffset, e.phy, e.size, e.tagsCode) && !hadPending) this.touchedQueues.push(cq);
+    }
+    this.p.index?.dispatch(e);
+  }
+
+  /** Writes what dispatch staged: one pwrite per touched consume-queue file and one for index entries. */
+  flushDispatched(): void {
+    const touched = this.touchedQueues;
+    this.touchedQueues = [];
+    for (const cq of touched) cq.flushPending();
+    this.p.index?.flushPending();
+  }
+
+  private notify(entries: DispatchEntry[]): void {
+    if (this.listeners.length === 0) return;
+    for (const e of entries) {
+      if (!goesToConsumeQueue(e.sysFlag)) continue;
+      for (const listener of this.listeners) {
+        try {
+          listener(e.topic, e.queueId, e.queueOffset, e.tagsCode);
+        } catch (err) {
+          this.p.log.error(`store: message-arrived listener failed: ${(err as Error).message}`);
+        }
+      }
+    }
+  }
+}
+
+/** RocketMQ isWaitStoreMsgOK: absent means true, otherwise Boolean.parseBoolean. */
+function waitsForStore(properties: string): boolean {
+  const value = getProperty(properties, PROPERTY_WAIT_STORE_MSG_OK);
+  return value === undefined || value.toLowerCase() === 'true';
+}
