@@ -5,8 +5,9 @@ import { createResponse, optionalString, requireInt, requireLong, requireString,
 import { ResponseCode } from '../protocol/codes.js';
 import type { SubscriptionGroupConfig, TopicConfig } from '../protocol/body-types.js';
 import type { Connection, RequestHandler } from '../remoting/types.js';
-import type { GetMessageResult, GetMessageStatus, TagsCodeFilter } from '../store/types.js';
+import type { GetMessageStatus, TagsCodeFilter } from '../store/types.js';
 import type { BrokerContext } from './broker-context.js';
+import { joinRecords } from './join-records.js';
 import { FAQ_SUFFIX } from './send-support.js';
 import { buildSubscriptionData, isTagType, SubscriptionParseError, tagsCodeFilterOf } from './subscription-filter.js';
 import { isReadable } from './topic-config-manager.js';
@@ -94,7 +95,7 @@ function processPull(ctx: BrokerContext, request: RemotingCommand, conn: Connect
       nextBeginOffset: String(nextBeginOffset),
       maxOffset: String(result.maxOffset),
       minOffset: String(result.minOffset),
-    }, code === ResponseCode.SUCCESS ? bodyOf(result) : undefined);
+    }, code === ResponseCode.SUCCESS ? joinRecords(result.messages) : undefined);
   }
   if (allowSuspend && (h.sysFlag & FLAG_COMMIT_OFFSET) !== 0 && !isSlave) {
     ctx.offsets.commit(conn.remoteAddress, h.consumerGroup, h.topic, h.queueId, h.commitOffset);
@@ -110,9 +111,6 @@ function suspend(ctx: BrokerContext, request: RemotingCommand, conn: Connection,
   return ctx.pullHold.hold(h.topic, h.queueId, h.queueOffset, filter, timeout, () => processPull(ctx, request, conn, h, false));
 }
 
-function bodyOf(result: GetMessageResult): Buffer {
-  return result.messages.length === 1 ? result.messages[0]! : Buffer.concat(result.messages);
-}
 
 /** GetMessageStatus → response code (a queue that is empty answers NOT_FOUND only at offset 0). */
 function statusCode(status: GetMessageStatus, requestOffset: number): number {

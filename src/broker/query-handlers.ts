@@ -5,6 +5,7 @@ import { createResponse, requireInt, requireLong, requireString, type RemotingCo
 import { RequestCode, ResponseCode } from '../protocol/codes.js';
 import type { Dispatcher } from '../remoting/dispatcher.js';
 import type { BrokerContext } from './broker-context.js';
+import { joinRecords } from './join-records.js';
 
 /** MixAll.UNIQUE_MSG_QUERY_FLAG. */
 export const UNIQUE_MSG_QUERY_FLAG = '_UNIQUE_KEY_QUERY';
@@ -41,8 +42,7 @@ function queryMessage(ctx: BrokerContext, request: RemotingCommand): RemotingCom
   if (result.messages.length === 0) {
     return createResponse(request, ResponseCode.QUERY_NOT_FOUND, 'can not find message, maybe time range not correct', header);
   }
-  const body = result.messages.length === 1 ? result.messages[0] : Buffer.concat(result.messages);
-  return createResponse(request, ResponseCode.SUCCESS, undefined, header, body);
+  return createResponse(request, ResponseCode.SUCCESS, undefined, header, joinRecords(result.messages));
 }
 
 function viewMessageById(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
