@@ -424,4 +424,43 @@ describe('ali-ons 3.12 against rocketmq-ts NameServer + broker', () => {
     const none = await queryMessage(admin, topic, `${key}-never-sent`);
     assert.equal(none.code, Resp.QUERY_NOT_FOUND, `query for an unknown key: ${describeResponse(none)}`);
   });
+
+  it('g. a body over 4 KiB is compressed by ali-ons, stored compressed, and consumed intact', async () => {
+    const topic = uniq('TopicBig');
+    const group = uniq('GID_big');
+    await createTopicWithRoute(topic, 4);
+    const received: Message[] = [];
+    const consumer = await startConsumer('big', { consumerGroup: group }, topic, '*', async (msg) => void received.push(msg));
+    await waitForAllocation([consumer], topic, 4);
+    const body = Array.from({ length: 600 }, (_, i) => `line ${i.toString().padStart(4, '0')}`).join('\n'); // ~6 KiB
+    const result = await send(topic, 'TagBig', body, `big-${topic}`);
+    checkSendResult(result, topic, 4);
+    await waitFor(() => received.length >= 1, { timeoutMs: 20_000, what: () => `the 6 KiB message\n${recentClientLog()}` });
+    assert.equal(received.length, 1);
+    assert.equal(bodyOf(received[0]!), body);
+    const stored = await pullAll(admin, `${group}_raw`, topic, Number(result.messageQueue.queueId));
+    const record = stored.find((m) => m.queueOffset === result.queueOffset)!;
+    assert.equal(record.sysFlag & 1, 1, 'the stored record should carry the COMPRESSED flag ali-ons set');
+    assert.ok(record.body.length < Buffer.byteLength(body), 'the stored body should be the compressed bytes');
+  });
+
+  it('h. delayTimeLevel: the message is held back for its level (1 s here), then delivered', async () => {
+    const topic = uniq('TopicDelay');
+    const group = uniq('GID_delay');
+    await createTopicWithRoute(topic, 4);
+    const arrivals: Array<{ at: number; msg: Message }> = [];
+    const consumer = await startConsumer('delay', { consumerGroup: group }, topic, '*', async (msg) => void arrivals.push({ at: Date.now(), msg }));
+    await waitForAllocation([consumer], topic, 4);
+    const msg = new Message(topic, 'TagDelay', 'delayed by level 2');
+    msg.delayTimeLevel = 2;
+    const sentAt = Date.now();
+    const result = await producer!.send(msg);
+    assert.equal(result.sendStatus, 'SEND_OK');
+    await waitFor(() => arrivals.length >= 1, { timeoutMs: 20_000, what: () => `the delayed message\n${recentClientLog()}` });
+    const { at, msg: got } = arrivals[0]!;
+    assert.equal(bodyOf(got), 'delayed by level 2');
+    assert.equal(got.topic, topic);
+    assert.ok(at - sentAt >= 900, `delivered ${at - sentAt} ms after the send, before its 1 s delay level`);
+    assert.equal(arrivals.length, 1);
+  });
 });
