@@ -102,3 +102,13 @@ test('without autoCreateTopicEnable an unknown topic is TOPIC_NOT_EXIST, and a s
     await slave.stop();
   }
 });
+
+test('a second broker on the same store fails to start with the store lock error and releases its ports', async () => {
+  const dir = tempStoreDir();
+  const first = await startBroker({ dir });
+  try {
+    await assert.rejects(startBroker({ dir }), /Lock failed,MQ already started/);
+  } finally {
+    await first.stop();
+  }
+});
