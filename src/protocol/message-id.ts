@@ -83,11 +83,18 @@ export function bytesToHost(buf: Buffer, pos: number, length: 4 | 16): string {
 const ADDRESS_CACHE_LIMIT = 4096;
 const addressCache = new Map<string, Buffer>();
 
-/** Cached address bytes: the hot send path sees the same few hosts over and over. Do not modify the result. */
+const IPV4_MAPPED = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
+
+/**
+ * Cached address bytes for records and ids: the hot send path sees the same few hosts over and over.
+ * An IPv4-mapped IPv6 peer (::ffff:a.b.c.d) is stored as IPv4, since ali-ons cannot read v6 host fields.
+ * Do not modify the result.
+ */
 export function cachedHostBytes(host: string): Buffer {
   let bytes = addressCache.get(host);
   if (bytes === undefined) {
-    bytes = hostToBytes(host);
+    const mapped = IPV4_MAPPED.exec(host);
+    bytes = hostToBytes(mapped ? mapped[1]! : host);
     if (addressCache.size >= ADDRESS_CACHE_LIMIT) addressCache.clear();
     addressCache.set(host, bytes);
   }

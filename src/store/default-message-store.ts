@@ -233,6 +233,14 @@ export class DefaultMessageStore implements MessageStore {
     return queryByKey(this.index, this.commitLog, topic, key, limit, begin, end);
   }
 
+  /** Committed commit-log bytes from `offset`, at most `maxBytes`, never past a segment end (for HA). */
+  getCommitLogData(offset: number, maxBytes: number): Buffer | undefined {
+    if (!Number.isSafeInteger(offset) || offset < this.commitLog.minOffset || offset >= this.commitLog.maxOffset || !(maxBytes > 0)) return undefined;
+    const buf = Buffer.allocUnsafe(Math.min(maxBytes, this.commitLog.maxOffset - offset, this.options.mappedFileSizeCommitLog));
+    const n = this.commitLog.read(offset, buf, 0, buf.length);
+    return n > 0 ? buf.subarray(0, n) : undefined;
+  }
+
   getMinPhyOffset(): number {
     return this.commitLog.minOffset;
   }

@@ -314,6 +314,20 @@ test('encodeStoredMessage: IPv6 hosts set the v6 sysFlag bits and round-trip', (
   assert.equal(m.msgId, '0A00000100002A9F0000000200000000');
 });
 
+test('an IPv4-mapped IPv6 born host is stored as IPv4 (ali-ons reads only v4 host fields)', () => {
+  const m = decodeMessage(
+    encodeStoredMessage(
+      {
+        topic: 'T', queueId: 0, flag: 0, sysFlag: 0, bornTimestamp: 1, bornHost: { host: '::FFFF:10.1.2.3', port: 9 },
+        body: Buffer.alloc(0), properties: '', reconsumeTimes: 0, preparedTransactionOffset: 0,
+      },
+      0, 0, 2, { host: '127.0.0.2', port: 10911 },
+    ),
+  );
+  assert.equal(m.sysFlag, 0);
+  assert.deepEqual(m.bornHost, { host: '10.1.2.3', port: 9 });
+});
+
 test('encodeStoredMessage refuses a topic over 127 bytes and properties over 32767 bytes', () => {
   const base = {
     topic: 'T', queueId: 0, flag: 0, sysFlag: 0, bornTimestamp: 0, bornHost: { host: '127.0.0.1', port: 1 },

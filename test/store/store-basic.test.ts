@@ -76,6 +76,11 @@ test('appends roll over 64 KiB segments with an END record, and every record rea
   }
   const last = offsets[offsets.length - 1]!;
   assert.equal(store.getMaxPhyOffset(), last.wroteOffset + last.wroteBytes);
+  // Raw bytes for replication: what the segment file holds, cut at the segment end and at the write end.
+  assert.deepEqual(store.getCommitLogData(0, 100), seg0.subarray(0, 100));
+  assert.deepEqual(store.getCommitLogData(65000, 10_000), seg0.subarray(65000));
+  assert.equal(store.getCommitLogData(last.wroteOffset, 1 << 20)!.length, last.wroteBytes);
+  assert.equal(store.getCommitLogData(store.getMaxPhyOffset(), 10), undefined);
   assert.equal(store.getMinPhyOffset(), 0);
   assert.equal(store.lookMessageByOffset(endPos), undefined, 'the END record is not a message');
   assert.equal(store.lookMessageByOffset(store.getMaxPhyOffset()), undefined);
