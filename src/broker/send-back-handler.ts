@@ -67,37 +67,53 @@ async function sendBack(ctx: BrokerContext, request: RemotingCommand, h: SendBac
   if (ctx.isShuttingDown() || ctx.config.brokerRole === 'SLAVE') {
     return createResponse(request, ResponseCode.SYSTEM_ERROR, 'SERVICE_NOT_AVAILABLE');
   }
-  let topic = RETRY_GROUP_TOPIC_PREFIX + h.group;
-  let queueId = randomQueueId(group.retryQueueNums);
-  const retryTopic = ctx.topics.createOnSendBack(topic, group.retryQueueNums, Perm.READ | Perm.WRITE, h.unitMode ? TOPIC_SYS_FLAG_UNIT_SUB : 0);
-  if (!isWriteable(retryTopic.perm)) {
-    return createResponse(request, ResponseCode.NO_PERMISSION, `the topic[${topic}] sending message is forbidden`);
+  const retryTopic = RETRY_GROUP_TOPIC_PREFIX + h.group;
+  const retry = ctx.topics.createOnSendBack(retryTopic, group.retryQueueNums, Perm.READ | Perm.WRITE, h.unitMode ? TOPIC_SYS_FLAG_UNIT_SUB : 0);
+  if (!isWriteable(retry.perm)) {
+    return createResponse(request, ResponseCode.NO_PERMISSION, `the topic[${retryTopic}] sending message is forbidden`);
   }
   const original = lookMessage(ctx, h.offset);
   if (original === undefined) {
     return createResponse(request, ResponseCode.SYSTEM_ERROR, `look message by offset failed, ${h.offset}`);
   }
+  let maxReconsumeTimes = group.retryMaxTimes;
+  if (request.version >= VERSION_V3_4_9 && h.maxReconsumeTimes !== undefined) maxReconsumeTimes = h.maxReconsumeTimes;
+  const target = original.reconsumeTimes >= maxReconsumeTimes || h.delayLevel < 0
+    ? deadLetter(ctx, h.group, original)
+    : { topic: retryTopic, queueId: randomQueueId(group.retryQueueNums), delayLevel: h.delayLevel === 0 ? 3 + original.reconsumeTimes : h.delayLevel };
+  const result = await ctx.store.putMessage(copyForRetry(ctx, original, target));
+  if (result.status !== 'PUT_OK') return createResponse(request, ResponseCode.SYSTEM_ERROR, result.status);
+  return createResponse(request, ResponseCode.SUCCESS);
+}
+
+interface RetryTarget {
+  topic: string;
+  queueId: number;
+  /** 0 for the DLQ (no delay). */
+  delayLevel: number;
+}
+
+function deadLetter(ctx: BrokerContext, group: string, original: DecodedMessage): RetryTarget {
+  const topic = DLQ_GROUP_TOPIC_PREFIX + group;
+  ctx.topics.createOnSendBack(topic, DLQ_NUMS_PER_GROUP, Perm.READ | Perm.WRITE, 0);
+  log.info(`send back message ${original.msgId} of group ${group} to DLQ ${topic}, reconsumeTimes ${original.reconsumeTimes}`);
+  return { topic, queueId: randomQueueId(DLQ_NUMS_PER_GROUP), delayLevel: 0 };
+}
+
+/**
+ * The copy 4.9.8 stores: same body, flags, born time and host; RETRY_TOPIC (first time), WAIT=false, DELAY,
+ * ORIGIN_MESSAGE_ID (first time); reconsumeTimes + 1; through SCHEDULE_TOPIC_XXXX when delayed.
+ */
+function copyForRetry(ctx: BrokerContext, original: DecodedMessage, target: RetryTarget): MessageToStore {
   const props = original.properties;
   if (!props.has(PROPERTY_RETRY_TOPIC)) props.set(PROPERTY_RETRY_TOPIC, original.topic);
   props.set(PROPERTY_WAIT_STORE_MSG_OK, 'false');
-  let maxReconsumeTimes = group.retryMaxTimes;
-  if (request.version >= VERSION_V3_4_9 && h.maxReconsumeTimes !== undefined) maxReconsumeTimes = h.maxReconsumeTimes;
-  let delayLevel = h.delayLevel;
-  if (original.reconsumeTimes >= maxReconsumeTimes || delayLevel < 0) {
-    topic = DLQ_GROUP_TOPIC_PREFIX + h.group;
-    queueId = randomQueueId(DLQ_NUMS_PER_GROUP);
-    ctx.topics.createOnSendBack(topic, DLQ_NUMS_PER_GROUP, Perm.READ | Perm.WRITE, 0);
-    delayLevel = 0;
-    log.info(`send back message ${original.msgId} of group ${h.group} to DLQ ${topic}, reconsumeTimes ${original.reconsumeTimes}`);
-  } else if (delayLevel === 0) {
-    delayLevel = 3 + original.reconsumeTimes;
-  }
-  props.set(PROPERTY_DELAY_TIME_LEVEL, String(delayLevel));
+  props.set(PROPERTY_DELAY_TIME_LEVEL, String(target.delayLevel));
   const originId = props.get(PROPERTY_ORIGIN_MESSAGE_ID);
   if (originId === undefined || originId.trim() === '') props.set(PROPERTY_ORIGIN_MESSAGE_ID, original.msgId);
   const msg: MessageToStore = {
-    topic,
-    queueId,
+    topic: target.topic,
+    queueId: target.queueId,
     flag: original.flag,
     sysFlag: original.sysFlag,
     bornTimestamp: original.bornTimestamp,
@@ -107,15 +123,13 @@ async function sendBack(ctx: BrokerContext, request: RemotingCommand, h: SendBac
     reconsumeTimes: original.reconsumeTimes + 1,
     preparedTransactionOffset: 0,
   };
-  if (delayLevel > 0 && ctx.schedule.maxDelayLevel > 0) {
-    const redirected = redirectDelayed(props, topic, queueId, delayLevel, ctx.schedule.maxDelayLevel);
+  if (target.delayLevel > 0 && ctx.schedule.maxDelayLevel > 0) {
+    const redirected = redirectDelayed(props, target.topic, target.queueId, target.delayLevel, ctx.schedule.maxDelayLevel);
     msg.topic = redirected.topic;
     msg.queueId = redirected.queueId;
     msg.properties = redirected.properties;
   }
-  const result = await ctx.store.putMessage(msg);
-  if (result.status !== 'PUT_OK') return createResponse(request, ResponseCode.SYSTEM_ERROR, result.status);
-  return createResponse(request, ResponseCode.SUCCESS);
+  return msg;
 }
 
 function lookMessage(ctx: BrokerContext, offset: number): DecodedMessage | undefined {
