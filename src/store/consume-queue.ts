@@ -168,14 +168,21 @@ export class ConsumeQueue {
     }
   }
 
+  /** The file for `start`, creating it and any missing files before it, so the files stay contiguous. */
   private ensureFile(start: number): string {
-    const file = this.filePath(start);
-    if (this.starts.length > 0 && start <= this.starts[this.starts.length - 1]! && start >= this.starts[0]!) return file;
+    const last = this.starts.length > 0 ? this.starts[this.starts.length - 1]! : start - this.fileSize;
+    if (start <= last) return this.filePath(start);
     fs.mkdirSync(this.dir, { recursive: true });
-    if (createSizedFile(file, this.fileSize)) fsyncDir(this.dir);
-    this.starts.push(start);
-    this.starts.sort((a, b) => a - b);
-    return file;
+    for (let s = last + this.fileSize; s <= start; s += this.fileSize) {
+      createSizedFile(this.filePath(s), this.fileSize);
+      this.starts.push(s);
+    }
+    fsyncDir(this.dir);
+    return this.filePath(start);
+  }
+
+  private hasFile(start: number): boolean {
+    return this.starts.length > 0 && start >= this.starts[0]! && start <= this.starts[this.starts.length - 1]!;
   }
 
   /** The unit at a queue offset, or undefined outside [minOffset, maxOffset). */
@@ -194,7 +201,7 @@ export class ConsumeQueue {
     if (!Number.isSafeInteger(offset) || offset < this.minOffset || offset >= this.maxOffset) return 0;
     const bytePos = offset * CQ_UNIT_SIZE;
     const start = bytePos - (bytePos % this.fileSize);
-    if (this.starts.length === 0 || start < this.starts[0]! || start > this.starts[this.starts.length - 1]!) return 0;
+    if (!this.hasFile(start)) return 0;
     const available = Math.min(start + this.fileSize, this.maxOffset * CQ_UNIT_SIZE) - bytePos;
     const length = Math.min(available, maxBytes, target.length);
     const n = this.pool.read(this.filePath(start), target, 0, length - (length % CQ_UNIT_SIZE), bytePos - start);

@@ -226,3 +226,28 @@ test('abnormal recovery starts at the last segment whose first record the checkp
   assert.equal(reopened.getMaxOffsetInQueue('TopicR', 1), 350);
   await reopened.shutdown();
 });
+
+test('a queue lost before a clean start is rebuilt from the scanned segment on: its min offset moves up', async () => {
+  const root = tempDir('partial');
+  const store = await openStore(smallOptions(root));
+  const written = await fill(store, 700, 2);
+  await store.shutdown();
+  fs.rmSync(path.join(root, 'consumequeue', 'TopicR', '1'), { recursive: true });
+
+  const reopened = await openStore(smallOptions(root));
+  const scanFrom = reopened.recovery!.scanFrom;
+  assert.ok(scanFrom > 0, 'a clean start only scans from the newest dispatched segment');
+  const firstRebuilt = written.findIndex((m, i) => i % 2 === 1 && m.wroteOffset >= scanFrom);
+  const min = written[firstRebuilt]!.queueOffset;
+  assert.equal(reopened.getMinOffsetInQueue('TopicR', 1), min);
+  assert.equal(reopened.getMaxOffsetInQueue('TopicR', 1), 350);
+  const small = reopened.getMessage('TopicR', 1, 0, 32, null);
+  assert.deepEqual([small.status, small.nextBeginOffset], ['OFFSET_TOO_SMALL', min]);
+  assert.equal(decodeMessage(reopened.getMessage('TopicR', 1, min, 1, null).messages[0]!).commitLogOffset, written[firstRebuilt]!.wroteOffset);
+  await reopened.shutdown();
+
+  const again = await openStore(smallOptions(root));
+  assert.deepEqual([again.getMinOffsetInQueue('TopicR', 1), again.getMaxOffsetInQueue('TopicR', 1)], [min, 350]);
+  assert.equal((await again.putMessage(message('TopicR', 1, 'next'))).messages[0]!.queueOffset, 350);
+  await again.shutdown();
+});
