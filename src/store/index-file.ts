@@ -9,6 +9,8 @@ export const INDEX_HEADER_SIZE = 40;
 export const HASH_SLOT_SIZE = 4;
 export const INDEX_ENTRY_SIZE = 20;
 const SLOTS_PER_PAGE = 1024;
+/** Slot pages per pwrite when persisting (1 MiB). */
+const MAX_PAGES_PER_WRITE = 256;
 const INT_MAX = 0x7fffffff;
 /** Entries read per pread when recovering the tail of a file. */
 const SCAN_ENTRIES = 4096;
@@ -35,8 +37,8 @@ export function indexFileSize(slotNum: number, indexNum: number): number {
 
 export class IndexFile {
   readonly header: IndexHeader;
-  /** In-memory slot table while this file takes new keys; undefined once full or read-only. */
-  private slots: Int32Array | undefined;
+  /** The slot table as on disk (big-endian int32s) while this file takes keys; undefined once full or read-only. */
+  private slots: Buffer | undefined;
   private readonly dirtyPages = new Set<number>();
   private headerDirty = false;
   private pending: Buffer | undefined;
@@ -69,7 +71,7 @@ export class IndexFile {
       hashSlotCount: 0,
       indexCount: 1,
     });
-    f.slots = new Int32Array(slotNum);
+    f.slots = Buffer.alloc(slotNum * HASH_SLOT_SIZE);
     f.headerDirty = true;
     f.persist();
     return f;
@@ -106,14 +108,8 @@ export class IndexFile {
   /** Loads the slot table into memory so keys can be added. */
   makeWritable(): void {
     if (this.slots !== undefined) return;
-    const slots = new Int32Array(this.slotNum);
-    const chunk = Buffer.allocUnsafe(SLOTS_PER_PAGE * HASH_SLOT_SIZE * 64);
-    for (let s = 0; s < this.slotNum; ) {
-      const count = Math.min(chunk.length / HASH_SLOT_SIZE, this.slotNum - s);
-      this.pool.read(this.file, chunk, 0, count * HASH_SLOT_SIZE, INDEX_HEADER_SIZE + s * HASH_SLOT_SIZE);
-      for (let i = 0; i < count; i++) slots[s + i] = chunk.readInt32BE(i * HASH_SLOT_SIZE);
-      s += count;
-    }
+    const slots = Buffer.alloc(this.slotNum * HASH_SLOT_SIZE);
+    this.pool.read(this.file, slots, 0, slots.length, INDEX_HEADER_SIZE);
     this.slots = slots;
   }
 
@@ -124,14 +120,14 @@ export class IndexFile {
   }
 
   private slot(pos: number): number {
-    if (this.slots !== undefined) return this.slots[pos]!;
+    if (this.slots !== undefined) return this.slots.readInt32BE(pos * HASH_SLOT_SIZE);
     const b = Buffer.allocUnsafe(HASH_SLOT_SIZE);
     this.pool.read(this.file, b, 0, HASH_SLOT_SIZE, INDEX_HEADER_SIZE + pos * HASH_SLOT_SIZE);
     return b.readInt32BE(0);
   }
 
   private setSlot(pos: number, value: number): void {
-    this.slots![pos] = value;
+    this.slots!.writeInt32BE(value, pos * HASH_SLOT_SIZE);
     this.dirtyPages.add(Math.floor(pos / SLOTS_PER_PAGE));
   }
 
@@ -145,7 +141,7 @@ export class IndexFile {
     if (h.indexCount >= this.indexNum) return false;
     const keyHash = indexKeyHash(key);
     const slotPos = keyHash % this.slotNum;
-    let prev = this.slots![slotPos]!;
+    let prev = this.slot(slotPos);
     if (prev <= 0 || prev > h.indexCount) prev = 0;
     let timeDiff = Math.trunc((storeTimestamp - h.beginTimestamp) / 1000);
     if (h.beginTimestamp <= 0 || timeDiff < 0) timeDiff = 0;
@@ -194,14 +190,17 @@ export class IndexFile {
   persist(): void {
     this.flushPending();
     if (this.slots !== undefined && this.dirtyPages.size > 0) {
-      const page = Buffer.allocUnsafe(SLOTS_PER_PAGE * HASH_SLOT_SIZE);
-      for (const p of this.dirtyPages) {
-        const first = p * SLOTS_PER_PAGE;
-        const count = Math.min(SLOTS_PER_PAGE, this.slotNum - first);
-        for (let i = 0; i < count; i++) page.writeInt32BE(this.slots[first + i]!, i * HASH_SLOT_SIZE);
-        this.pool.write(this.file, page.subarray(0, count * HASH_SLOT_SIZE), INDEX_HEADER_SIZE + first * HASH_SLOT_SIZE);
-      }
+      // Consecutive dirty pages go out in one pwrite (at high rates nearly every page is dirty).
+      const pages = [...this.dirtyPages].sort((a, b) => a - b);
       this.dirtyPages.clear();
+      for (let i = 0; i < pages.length; ) {
+        let j = i + 1;
+        while (j < pages.length && pages[j] === pages[j - 1]! + 1 && j - i < MAX_PAGES_PER_WRITE) j++;
+        const from = pages[i]! * SLOTS_PER_PAGE * HASH_SLOT_SIZE;
+        const to = Math.min((pages[j - 1]! + 1) * SLOTS_PER_PAGE * HASH_SLOT_SIZE, this.slots.length);
+        this.pool.write(this.file, this.slots.subarray(from, to), INDEX_HEADER_SIZE + from);
+        i = j;
+      }
     }
     if (this.headerDirty) this.writeHeader();
   }
@@ -270,7 +269,7 @@ export class IndexFile {
         const keyHash = entry.readInt32BE(0);
         const phy = readInt64(entry, 4, `${this.file} entry ${n + i} phyOffset`);
         const slotPos = keyHash % this.slotNum;
-        const cur = this.slots![slotPos]!;
+        const cur = this.slot(slotPos);
         if (cur <= 0 || cur > h.indexCount) h.hashSlotCount++;
         this.setSlot(slotPos, h.indexCount);
         if (h.indexCount <= 1) h.beginPhyOffset = phy;
@@ -306,9 +305,9 @@ export class IndexFile {
         break;
       }
       const slotPos = e.keyHash % this.slotNum;
-      if (this.slots![slotPos] === n) {
+      if (this.slot(slotPos) === n) {
         this.setSlot(slotPos, e.prev > 0 && e.prev < n ? e.prev : 0);
-        if (this.slots![slotPos] === 0) h.hashSlotCount = Math.max(0, h.hashSlotCount - 1);
+        if (this.slot(slotPos) === 0) h.hashSlotCount = Math.max(0, h.hashSlotCount - 1);
       }
       this.pool.write(this.file, zero, this.entryPos(n));
       h.indexCount--;
