@@ -112,52 +112,46 @@ export class CommitLog {
 
   /** Validates records from segment `fromIndex` on, calling `visit` for each good one. */
   scan(fromIndex: number, checkCrc: boolean, visit: RecordVisitor): ScanResult {
-    if (this.starts.length === 0) return { end: 0 };
-    let chunk = Buffer.allocUnsafe(SCAN_CHUNK_SIZE);
+    const reader = new ChunkReader(this.pool, this.segmentSize);
     for (let idx = Math.max(0, fromIndex); idx < this.starts.length; idx++) {
-      const start = this.starts[idx]!;
-      const file = this.paths[idx]!;
-      let chunkFrom = 0;
-      let chunkLen = 0;
-      const ensure = (from: number, length: number): number => {
-        if (from >= chunkFrom && from + length <= chunkFrom + chunkLen) return from - chunkFrom;
-        if (length > chunk.length) chunk = Buffer.allocUnsafe(length);
-        const want = Math.min(chunk.length, this.segmentSize - from);
-        chunkLen = this.pool.read(file, chunk, 0, want, from);
-        chunkFrom = from;
-        return chunkLen >= length ? 0 : -1;
-      };
-      let filePos = 0;
-      for (;;) {
-        const phy = start + filePos;
-        if (filePos + END_RECORD_LENGTH > this.segmentSize) return { end: phy, reason: `segment ${offsetFileName(start)} ends without an END record` };
-        const head = ensure(filePos, END_RECORD_LENGTH);
-        if (head < 0) return { end: phy, reason: `cannot read 8 bytes at ${phy}` };
-        const size = chunk.readInt32BE(head);
-        const magic = chunk.readInt32BE(head + 4);
-        if (size === 0 && magic === 0) return { end: phy };
-        if (magic === BLANK_MAGIC_CODE) {
-          if (size !== this.segmentSize - filePos) return { end: phy, reason: `END record at ${phy} says ${size} bytes remain, ${this.segmentSize - filePos} do` };
-          if (idx + 1 >= this.starts.length) return { end: phy };
-          break;
-        }
-        if (magic !== MAGIC_CODE) return { end: phy, reason: `bad MAGICCODE 0x${(magic >>> 0).toString(16)} at ${phy}` };
-        if (size < FIXED_PART_V4 || filePos + size > this.segmentSize) return { end: phy, reason: `TOTALSIZE ${size} at ${phy} does not fit the segment` };
-        const pos = ensure(filePos, size);
-        if (pos < 0) return { end: phy, reason: `record at ${phy} is cut short by the file end` };
-        const bad = this.checkRecord(chunk, pos, phy, checkCrc);
-        if (typeof bad === 'string') return { end: phy, reason: bad };
-        try {
-          visit(chunk, pos, bad, phy);
-        } catch (e) {
-          // Header fields are not covered by the CRC; one that cannot be dispatched ends the log like a bad CRC.
-          if (e instanceof ProtocolError) return { end: phy, reason: `${e.message} (commit log ${phy})` };
-          throw e;
-        }
-        filePos += size;
-      }
+      const stop = this.scanSegment(idx, reader, checkCrc, visit);
+      if (stop !== undefined) return stop;
     }
-    return { end: this.writePos };
+    return { end: this.starts.length > 0 ? this.starts[this.starts.length - 1]! + this.segmentSize : 0 };
+  }
+
+  /** Scans one segment; undefined when it ended with an END record and the next segment follows. */
+  private scanSegment(idx: number, reader: ChunkReader, checkCrc: boolean, visit: RecordVisitor): ScanResult | undefined {
+    const start = this.starts[idx]!;
+    reader.open(this.paths[idx]!);
+    for (let filePos = 0; ; ) {
+      const phy = start + filePos;
+      const remaining = this.segmentSize - filePos;
+      if (remaining < END_RECORD_LENGTH) return { end: phy, reason: `segment ${offsetFileName(start)} ends without an END record` };
+      const head = reader.view(filePos, END_RECORD_LENGTH);
+      if (head === undefined) return { end: phy, reason: `cannot read 8 bytes at ${phy}` };
+      const size = head.buf.readInt32BE(head.pos);
+      const magic = head.buf.readInt32BE(head.pos + 4);
+      if (size === 0 && magic === 0) return { end: phy };
+      if (magic === BLANK_MAGIC_CODE) {
+        if (size !== remaining) return { end: phy, reason: `END record at ${phy} says ${size} bytes remain, ${remaining} do` };
+        return idx + 1 < this.starts.length ? undefined : { end: phy };
+      }
+      if (magic !== MAGIC_CODE) return { end: phy, reason: `bad MAGICCODE 0x${(magic >>> 0).toString(16)} at ${phy}` };
+      if (size < FIXED_PART_V4 || size > remaining) return { end: phy, reason: `TOTALSIZE ${size} at ${phy} does not fit the segment` };
+      const rec = reader.view(filePos, size);
+      if (rec === undefined) return { end: phy, reason: `record at ${phy} is cut short by the file end` };
+      const layout = this.checkRecord(rec.buf, rec.pos, phy, checkCrc);
+      if (typeof layout === 'string') return { end: phy, reason: layout };
+      try {
+        visit(rec.buf, rec.pos, layout, phy);
+      } catch (e) {
+        // Header fields are not covered by the CRC; one that cannot be dispatched ends the log like a bad CRC.
+        if (e instanceof ProtocolError) return { end: phy, reason: `${e.message} (commit log ${phy})` };
+        throw e;
+      }
+      filePos += size;
+    }
   }
 
   private checkRecord(buf: Buffer, pos: number, phy: number, checkCrc: boolean): RecordLayout | string {
@@ -351,5 +345,30 @@ export class CommitLog {
   /** Start of the segment after the one holding `phy` (RocketMQ rollNextFile). */
   nextSegmentStart(phy: number): number {
     return phy + this.segmentSize - (phy % this.segmentSize);
+  }
+}
+
+/** Sequential reads of one segment in large chunks; a view stays valid until the next view() call. */
+class ChunkReader {
+  private chunk = Buffer.allocUnsafe(SCAN_CHUNK_SIZE);
+  private file = '';
+  private from = 0;
+  private length = 0;
+
+  constructor(private readonly pool: FilePool, private readonly segmentSize: number) {}
+
+  open(file: string): void {
+    this.file = file;
+    this.from = 0;
+    this.length = 0;
+  }
+
+  /** `length` bytes at `filePos` (file-relative), or undefined when the file is shorter. */
+  view(filePos: number, length: number): { buf: Buffer; pos: number } | undefined {
+    if (filePos >= this.from && filePos + length <= this.from + this.length) return { buf: this.chunk, pos: filePos - this.from };
+    if (length > this.chunk.length) this.chunk = Buffer.allocUnsafe(length);
+    this.length = this.pool.read(this.file, this.chunk, 0, Math.min(this.chunk.length, this.segmentSize - filePos), filePos);
+    this.from = filePos;
+    return this.length >= length ? { buf: this.chunk, pos: 0 } : undefined;
   }
 }
