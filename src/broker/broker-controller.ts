@@ -70,7 +70,10 @@ export class BrokerController {
   constructor(config: BrokerConfig, private readonly options: BrokerControllerOptions = {}) {
     this.config = { ...config };
     const dispatcher = new Dispatcher();
-    const handler = guardRequests(dispatcher.handle, () => this.ready);
+    const handler = guardRequests((request, conn) => {
+      if (!dispatcher.has(request.code)) log.warn(`request code ${request.code} not supported, from ${conn.remoteAddress}`);
+      return dispatcher.handle(request, conn);
+    }, () => this.ready);
     this.main = new RemotingServer({ name: 'broker', host: options.host, port: config.listenPort, handler });
     // listenPort 0 (tests) binds both ports to free ones; otherwise the VIP port is listenPort - 2.
     this.vip = new RemotingServer({ name: 'broker', host: options.host, port: config.listenPort === 0 ? 0 : config.listenPort - 2, handler });
