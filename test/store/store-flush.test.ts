@@ -33,7 +33,7 @@ function slowDisk(delayMs: number, getStore: () => DefaultMessageStore | undefin
 test('SYNC_FLUSH: puts resolve only after an fdatasync that started after their write, sharing it', async () => {
   const root = tempDir('group');
   let store: DefaultMessageStore | undefined;
-  const disk = slowDisk(40, () => store);
+  const disk = slowDisk(150, () => store);
   store = await openStore(smallOptions(root, { flushDiskType: 'SYNC_FLUSH', flushIntervalCommitLog: 10_000 }), { fdatasync: disk.sync });
   const resolved: PutResult[] = [];
   const check = (r: PutResult) => {
@@ -62,14 +62,14 @@ test('SYNC_FLUSH: a put waiting longer than syncFlushTimeout gets FLUSH_DISK_TIM
   const r = await store.putMessage(message('TopicS', 0, 'slow disk'));
   assert.equal(r.status, 'FLUSH_DISK_TIMEOUT');
   assert.match(r.remark ?? '', /60 ms/);
-  assert.ok(Date.now() - started < 250, 'answered at the timeout, not when the disk finished');
+  assert.ok(Date.now() - started < 290, 'answered at the timeout, before the disk finished');
   assert.equal(r.messages.length, 1);
   assert.equal(store.getMessage('TopicS', 0, 0, 1, null).status, 'FOUND');
 
   const noWait = Date.now();
   const fast = await store.putMessage(message('TopicS', 0, 'no wait', { WAIT: 'false' }));
   assert.equal(fast.status, 'PUT_OK');
-  assert.ok(Date.now() - noWait < 50, 'WAIT=false does not wait for the disk');
+  assert.ok(Date.now() - noWait < 250, 'WAIT=false does not wait for the 300 ms disk');
   await store.shutdown();
 });
 
