@@ -112,6 +112,7 @@ export class BrokerController {
 
   async start(): Promise<void> {
     await this.main.start();
+    let started: MessageStore | undefined;
     try {
       await this.vip.start();
       // listenPort 0 asked for a free port: from now on the config tells the real one.
@@ -119,9 +120,10 @@ export class BrokerController {
       const storeHost: HostAddress = { host: this.config.brokerIP1, port: this.main.port };
       const store = this.options.store ?? new DefaultMessageStore(storeOptionsOf(this.config, storeHost));
       await store.start();
+      started = store;
       this.ctx = this.buildContext(store, storeHost);
     } catch (err) {
-      await Promise.allSettled([this.main.shutdown(), this.vip.shutdown(), this.client.shutdown()]);
+      await Promise.allSettled([this.main.shutdown(), this.vip.shutdown(), this.client.shutdown(), started?.shutdown()]);
       throw err;
     }
     this.startServices(this.ctx);

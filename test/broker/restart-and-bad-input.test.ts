@@ -112,3 +112,20 @@ test('a second broker on the same store fails to start with the store lock error
     await first.stop();
   }
 });
+
+test('unreadable config files (file and .bak) stop the start with both names, and leave the store unlocked', async () => {
+  const dir = tempStoreDir();
+  fs.mkdirSync(path.join(dir, 'config'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'config', 'topics.json'), '{"topicConfigTable":');
+  fs.writeFileSync(path.join(dir, 'config', 'topics.json.bak'), 'not json');
+  await assert.rejects(startBroker({ dir }), (err: unknown) => {
+    assert.ok(err instanceof Error);
+    assert.match(err.message, /topics\.json: /);
+    assert.match(err.message, /topics\.json\.bak: /);
+    return true;
+  });
+  fs.rmSync(path.join(dir, 'config', 'topics.json'));
+  fs.rmSync(path.join(dir, 'config', 'topics.json.bak'));
+  const t = await startBroker({ dir });
+  await t.stop();
+});
