@@ -20,11 +20,15 @@ export interface ConsumeConcurrentlyContext {
   ackIndex: number;
 }
 
-/** Return CONSUME_SUCCESS or RECONSUME_LATER; a throw (or anything else) counts as RECONSUME_LATER. */
+/**
+ * An async function resolving to CONSUME_SUCCESS or RECONSUME_LATER; a throw (or anything else) counts as
+ * RECONSUME_LATER. (Typed as async only: TypeScript widens string literals returned from async functions whose
+ * contextual type is `S | Promise<S>`. A plain function returning a status works at run time too.)
+ */
 export type MessageListenerConcurrently = (
   msgs: MessageExt[],
   context: ConsumeConcurrentlyContext,
-) => Promise<ConsumeConcurrentlyStatus> | ConsumeConcurrentlyStatus;
+) => Promise<ConsumeConcurrentlyStatus>;
 
 export type ConsumeOrderlyStatus = 'SUCCESS' | 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
 
@@ -34,11 +38,11 @@ export interface ConsumeOrderlyContext {
   suspendCurrentQueueTimeMillis: number;
 }
 
-/** Called for one queue at a time, strictly in offset order; a throw counts as SUSPEND_CURRENT_QUEUE_A_MOMENT. */
+/** An async function called for one queue at a time, strictly in offset order; a throw counts as SUSPEND_CURRENT_QUEUE_A_MOMENT. */
 export type MessageListenerOrderly = (
   msgs: MessageExt[],
   context: ConsumeOrderlyContext,
-) => Promise<ConsumeOrderlyStatus> | ConsumeOrderlyStatus;
+) => Promise<ConsumeOrderlyStatus>;
 
 /** One assigned queue: where to pull next and what is held. */
 export interface QueueEntry {
