@@ -132,7 +132,6 @@ export class ConsumerManager {
     }
     const channelChanged = info.updateChannel(r.channel, r.consumeType, r.messageModel, r.consumeFromWhere);
     const topicsChanged = info.updateSubscription(r.subscriptions);
-    if (info.channels.size === 0) this.groups.delete(r.group);
     if ((channelChanged || topicsChanged) && r.notify) this.onChange(r.group, info.connections());
     return channelChanged || topicsChanged;
   }
