@@ -40,7 +40,7 @@ import { TopicConfigManager } from './topic-config-manager.js';
 export interface BrokerControllerOptions {
   /** A store to use instead of a DefaultMessageStore built from the config; the broker starts and stops it. */
   store?: MessageStore;
-  /** Interface to listen on (all when absent). */
+  /** Interface to listen on; default `bindAddress` from the config (0.0.0.0, all interfaces). */
   host?: string;
 }
 
@@ -74,9 +74,10 @@ export class BrokerController {
       if (!dispatcher.has(request.code)) log.warn(`request code ${request.code} not supported, from ${conn.remoteAddress}`);
       return dispatcher.handle(request, conn);
     }, () => this.ready);
-    this.main = new RemotingServer({ name: 'broker', host: options.host, port: config.listenPort, handler });
+    const host = options.host ?? (config.bindAddress || '0.0.0.0');
+    this.main = new RemotingServer({ name: 'broker', host, port: config.listenPort, handler });
     // listenPort 0 (tests) binds both ports to free ones; otherwise the VIP port is listenPort - 2.
-    this.vip = new RemotingServer({ name: 'broker', host: options.host, port: config.listenPort === 0 ? 0 : config.listenPort - 2, handler });
+    this.vip = new RemotingServer({ name: 'broker', host, port: config.listenPort === 0 ? 0 : config.listenPort - 2, handler });
     this.registrar = new NamesrvRegistrar(this.client, this.config, () => ({
       brokerAddr: this.brokerAddr,
       haServerAddr: `${this.config.brokerIP2}:${this.config.haListenPort}`,
