@@ -1,27 +1,13 @@
 // The contract between the message store and the broker (DESIGN.md: store/ knows nothing of the network).
 // Offsets are JS numbers: exact up to 2^53 bytes (8 PiB), far beyond any store this process will hold.
 
-export interface HostAddress {
-  /** IPv4 dotted quad or IPv6 text; IPv4-mapped IPv6 must already be converted to IPv4. */
-  host: string;
-  port: number;
-}
+// One definition of a message-to-store and of a host address, in the protocol layer that encodes them.
+import type { HostAddress } from '../protocol/message-id.js';
+import type { StorableMessage } from '../protocol/message.js';
 
+export type { HostAddress };
 /** A message as the broker hands it to the store, before it gets its offsets. */
-export interface MessageToStore {
-  topic: string;
-  queueId: number;
-  flag: number;
-  sysFlag: number;
-  bornTimestamp: number;
-  bornHost: HostAddress;
-  /** Stored as given (already compressed by the client when sysFlag bit 0 is set). */
-  body: Buffer;
-  /** The encoded properties string exactly as it is to be stored (message-format.md §4). */
-  properties: string;
-  reconsumeTimes: number;
-  preparedTransactionOffset: number;
-}
+export type MessageToStore = StorableMessage;
 
 export type PutStatus =
   | 'PUT_OK'
