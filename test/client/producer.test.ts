@@ -172,6 +172,26 @@ describe('Producer against a real NameServer and broker', () => {
     assert.throws(() => new Producer({ producerGroup: 'g', namesrvAddr: cluster.namesrvAddr, retryTimesWhenSendFailed: -1 }), /retryTimesWhenSendFailed/);
   });
 
+  it('a dead NameServer first in namesrvAddr: the client moves on to the next one', async () => {
+    const net = await import('node:net');
+    const dead = await new Promise<number>((resolve) => {
+      const server = net.createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const port = (server.address() as { port: number }).port;
+        server.close(() => resolve(port));
+      });
+    });
+    const p = new Producer({ producerGroup: uniq('pg_failover'), namesrvAddr: `127.0.0.1:${dead};${cluster.namesrvAddr}` });
+    await p.start();
+    try {
+      const topic = uniq('FailoverTopic');
+      await cluster.createTopic(topic, 1);
+      assert.equal((await p.send({ topic, body: 'via the second NameServer' })).sendStatus, 'SEND_OK');
+    } finally {
+      await p.shutdown();
+    }
+  });
+
   it('the producer is known to the broker while it runs (heartbeat) and gone after shutdown (UNREGISTER_CLIENT)', async () => {
     const group = uniq('pg_hb');
     const p = new Producer({ producerGroup: group, namesrvAddr: cluster.namesrvAddr });

@@ -221,6 +221,65 @@ describe('PushConsumer against a real NameServer and broker', () => {
     assert.equal(peak, 3);
   });
 
+  it('a committed offset beyond the queue end (PULL_OFFSET_MOVED) is corrected to the broker\'s offset', async () => {
+    const topic = uniq('MovedTopic');
+    const group = uniq('cg_moved');
+    await cluster.createTopic(topic, 1);
+    for (let i = 0; i < 3; i++) await producer.send({ topic, body: `old${i}` });
+    // Somebody committed an offset far past the end (e.g. after the store was wiped).
+    const { createRequest } = await import('../../src/protocol/command.js');
+    const r = await cluster.admin.invoke(cluster.brokerAddr(), createRequest(15, { consumerGroup: group, topic, queueId: '0', commitOffset: '1000' }), 3000);
+    assert.equal(r.code, 0);
+    assert.equal(await cluster.queryOffset(group, topic, 0), 1000);
+    const inbox = new Inbox();
+    const c = consumer({ consumerGroup: group });
+    c.subscribe(topic);
+    c.registerMessageListener(async (msgs) => {
+      inbox.add(msgs);
+      return 'CONSUME_SUCCESS';
+    });
+    await c.start();
+    await waitFor(async () => (await cluster.queryOffset(group, topic, 0)) === 3, { timeoutMs: 10_000, what: 'the corrected offset 3 at the broker' });
+    await producer.send({ topic, body: 'new' });
+    await inbox.count(1);
+    assert.deepEqual(inbox.bodies(), ['new']);
+  });
+
+  it('when the broker refuses the send-back and the retry topic is not writable, the message is consumed again locally', async () => {
+    const topic = uniq('LocalRetryTopic');
+    const group = uniq('cg_local');
+    await cluster.createTopic(topic, 1);
+    await producer.send({ topic, body: 'flaky' });
+    const { createRequest } = await import('../../src/protocol/command.js');
+    const setPerm = async (perm: number) => {
+      const r = await cluster.admin.invoke(cluster.brokerAddr(), createRequest(25, {}, Buffer.from(`brokerPermission=${perm}\n`)), 3000);
+      assert.equal(r.code, 0, r.remark);
+    };
+    // Read-only broker: CONSUMER_SEND_MSG_BACK answers NO_PERMISSION and no route offers a writable queue.
+    await setPerm(4);
+    try {
+      const inbox = new Inbox();
+      const c = consumer({ consumerGroup: group, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' });
+      c.subscribe(topic);
+      c.registerMessageListener(async (msgs) => {
+        inbox.add(msgs);
+        return msgs[0]!.reconsumeTimes === 0 ? 'RECONSUME_LATER' : 'CONSUME_SUCCESS';
+      });
+      await c.start();
+      await inbox.count(2, 20_000);
+      const [first, second] = inbox.items;
+      assert.deepEqual([first!.body, second!.body], ['flaky', 'flaky']);
+      assert.deepEqual([first!.reconsumeTimes, second!.reconsumeTimes], [0, 1]);
+      assert.equal(second!.queueOffset, first!.queueOffset, 'the same stored message, not a copy from %RETRY%');
+      assert.ok(second!.at - first!.at >= 4500, `consumed again after ${second!.at - first!.at} ms (Java waits 5 s)`);
+      assert.equal(cluster.storedMessages(`%RETRY%${group}`, 0).length, 0);
+      await c.shutdown();
+      assert.equal(await cluster.queryOffset(group, topic, 0), 1);
+    } finally {
+      await setPerm(6);
+    }
+  });
+
   it('wrong use is refused with clear errors', async () => {
     const c = new PushConsumer({ consumerGroup: uniq('cg_bad'), namesrvAddr: cluster.namesrvAddr });
     await assert.rejects(c.start(), /messageListener is null/);

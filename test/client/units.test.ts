@@ -3,6 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
+import { encodeConsumeMessageDirectlyResult, encodeConsumerRunningInfo } from '../../src/client/admin-replies.js';
 import { allocateAveragely, compareMessageQueues, type MessageQueue } from '../../src/client/allocate.js';
 import { encodeBatchBody } from '../../src/client/batch.js';
 import { parseNamesrvAddr, resolveClientConfig } from '../../src/client/config.js';
@@ -14,6 +15,7 @@ import { FaultStrategy, notAvailableDuration, routeFromDefaultTopic, toPublishIn
 import { prepareBatch, prepareSingle, sendHeader, toSendResult, type SendSettings } from '../../src/client/send-request.js';
 import { buildSubscriptionData, tagMatches } from '../../src/client/subscription.js';
 import { decodeTopicRouteData } from '../../src/protocol/bodies.js';
+import { JsonObject, parseFastjson } from '../../src/protocol/fastjson.js';
 import type { TopicRouteData } from '../../src/protocol/body-types.js';
 import { decodeCommand } from '../../src/protocol/frame.js';
 import { decodeBatchBody, decodeMessages, javaHashCode, parseProperties } from '../../src/protocol/message.js';
@@ -396,5 +398,32 @@ describe('process queue bookkeeping', () => {
     const second = pq.waitForSpace(limits);
     pq.drop();
     await second;
+  });
+});
+
+describe('replies to broker-forwarded admin requests', () => {
+  it('ConsumerRunningInfo: fastjson shape with MessageQueue-keyed mqTable, properties and subscriptions', () => {
+    const pq = new ProcessQueue();
+    pq.locked = true;
+    const body = encodeConsumerRunningInfo({
+      properties: { PROP_CONSUME_TYPE: 'CONSUME_PASSIVELY' },
+      subscriptions: [buildSubscriptionData('T', 'TagA', 7)],
+      entries: [{ mq: mq('T', 'broker-a', 1), pq, nextOffset: 0, previouslyLocked: false }],
+      commitOffsets: new Map([['T@broker-a@1', 42]]),
+    }).toString();
+    assert.match(body, /"mqTable":\{\{"brokerName":"broker-a","queueId":1,"topic":"T"\}:\{/);
+    const root = parseFastjson(body) as JsonObject;
+    assert.deepEqual(Object.fromEntries((root.get('properties') as JsonObject).entries), { PROP_CONSUME_TYPE: 'CONSUME_PASSIVELY' });
+    const info = (root.get('mqTable') as JsonObject).entries[0]![1] as JsonObject;
+    assert.equal(info.get('commitOffset'), 42);
+    assert.equal(info.get('locked'), true);
+    const sub = (root.get('subscriptionSet') as unknown as JsonObject[])[0]!;
+    assert.deepEqual(sub.get('codeSet'), [javaHashCode('TagA')]);
+    assert.match(body, /"consumeOKTPS":0\.0/);
+  });
+
+  it('ConsumeMessageDirectlyResult: the Java field names and enum values', () => {
+    const body = encodeConsumeMessageDirectlyResult({ order: false, consumeResult: 'CR_SUCCESS', remark: '', spentTimeMills: 3 }).toString();
+    assert.equal(body, '{"autoCommit":true,"consumeResult":"CR_SUCCESS","order":false,"remark":"","spentTimeMills":3}');
   });
 });
