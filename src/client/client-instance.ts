@@ -56,7 +56,9 @@ export class ClientInstance {
 
   /** Starts the route-refresh and heartbeat timers (first run after one period: owners refresh at start themselves). */
   start(owner: ClientOwner): void {
-    if (this.stateValue !== 'CREATED') throw new MQClientError(`client ${this.clientId} was already started`, ClientErrorCode.SERVICE_STATE);
+    if (this.stateValue !== 'CREATED') {
+      throw new MQClientError(`cannot start client ${this.clientId}: it is ${this.stateValue} (a client starts once)`, ClientErrorCode.SERVICE_STATE);
+    }
     this.owner = owner;
     this.stateValue = 'RUNNING';
     this.every(this.config.pollNameServerInterval, () => this.updateAllRoutes());
@@ -90,6 +92,11 @@ export class ClientInstance {
     };
     let timer = setTimeout(() => void run(), initialDelayMs);
     this.timers.add(timer);
+  }
+
+  /** Runs `work` without waiting for it; a failure is logged, never left as an unhandled rejection. */
+  background(work: Promise<unknown>, what: string): void {
+    work.catch((err: unknown) => this.logger.warn(`${this.clientId}: ${what} failed: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   /** A one-off delayed task that shutdown cancels. */
@@ -179,7 +186,7 @@ export class ClientInstance {
     if (!sameRoute(old, route)) this.owner?.onRouteChanged(topic, route);
     // A broker we have not talked to yet should know us (and our subscriptions) before we use it.
     const after = this.knownAddrs();
-    if ([...after].some((a) => !before.has(a))) void this.sendHeartbeat();
+    if ([...after].some((a) => !before.has(a))) this.background(this.sendHeartbeat(), 'heartbeat to a new broker');
   }
 
   async updateAllRoutes(): Promise<void> {

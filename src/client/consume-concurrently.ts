@@ -34,7 +34,7 @@ export class ConsumeConcurrentlyService {
   submit(msgs: readonly MessageExt[], entry: QueueEntry): void {
     const pq = entry.pq;
     for (let i = 0; i < msgs.length; i += this.batchMaxSize) {
-      void this.run(msgs.slice(i, i + this.batchMaxSize), pq, entry.mq);
+      this.core.instance.background(this.run(msgs.slice(i, i + this.batchMaxSize), pq, entry.mq), 'consume task');
     }
   }
 
@@ -115,9 +115,9 @@ export class ConsumeConcurrentlyService {
     if (offset >= 0 && !pq.dropped) this.core.offsetStore.updateOffset(mq, offset, true);
     if (retryLocally.length > 0) {
       // Not awaited: the listener slot is free while these wait.
-      void this.core.sleep(LOCAL_RETRY_DELAY_MS).then(() => {
-        if (this.core.isRunning() && pq.consumable) void this.run(retryLocally, pq, mq);
-      });
+      this.core.instance.background(this.core.sleep(LOCAL_RETRY_DELAY_MS).then(async () => {
+        if (this.core.isRunning() && pq.consumable) await this.run(retryLocally, pq, mq);
+      }), 'local redelivery');
     }
   }
 }

@@ -46,9 +46,9 @@ export class ConsumeOrderlyService {
     if (this.active.has(entry.pq)) return;
     const token = {};
     this.active.set(entry.pq, token);
-    const loop = this.loop(entry, token);
+    const loop = this.loop(entry, token).finally(() => this.loops.delete(loop));
     this.loops.add(loop);
-    void loop.finally(() => this.loops.delete(loop));
+    this.core.instance.background(loop, 'orderly consume loop');
   }
 
   /** Waits for running consume loops (in-flight batches), at most `ms`. */

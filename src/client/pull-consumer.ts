@@ -103,7 +103,7 @@ export class PullConsumer implements AsyncIterable<MessageExt> {
     await this.instance.updateAllRoutes();
     await this.instance.sendHeartbeat();
     if (this.opts.autoCommit) this.instance.every(this.opts.autoCommitIntervalMillis, () => this.commitOffsets(false));
-    for (const q of this.queues.values()) void this.pullLoop(q, q.generation);
+    for (const q of this.queues.values()) this.startPulling(q);
   }
 
   /** Commits polled offsets, unregisters and closes the connections. Buffered, unpolled messages are not committed. */
@@ -162,9 +162,9 @@ export class PullConsumer implements AsyncIterable<MessageExt> {
         buffered: 0, generation: 0, spaceWaiters: [],
       };
       this.queues.set(key, q);
-      if (this.state === 'RUNNING') void this.pullLoop(q, q.generation);
+      if (this.state === 'RUNNING') this.startPulling(q);
     }
-    if (this.state === 'RUNNING') void this.instance.sendHeartbeat();
+    if (this.state === 'RUNNING') this.instance.background(this.instance.sendHeartbeat(), 'heartbeat');
   }
 
   assignment(): MessageQueue[] {
@@ -269,7 +269,11 @@ export class PullConsumer implements AsyncIterable<MessageExt> {
     q.nextPullOffset = offset;
     q.consumedOffset = offset;
     this.wakeSpace(q);
-    void this.pullLoop(q, q.generation);
+    this.startPulling(q);
+  }
+
+  private startPulling(q: LiteQueue): void {
+    this.instance.background(this.pullLoop(q, q.generation), `pulling ${mqKey(q.mq)}`);
   }
 
   private current(q: LiteQueue, generation: number): boolean {

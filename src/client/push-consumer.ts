@@ -190,7 +190,7 @@ export class PushConsumer {
     this.core = this.makeCore();
     this.rebalancer = new Rebalancer(this.instance, this.cfg.group, this.cfg.model, {
       addQueue: (mq) => this.addQueue(mq),
-      startQueue: (entry) => void this.pullLoop(entry),
+      startQueue: (entry) => this.instance.background(this.pullLoop(entry), `pulling ${mqKey(entry.mq)}`),
       removeQueue: (entry) => this.removeQueue(entry),
     }, this.instance.logger, () => this.isRunning());
   }
@@ -225,12 +225,12 @@ export class PushConsumer {
       throw illegalArgument(`a consumer may subscribe at most ${MAX_SUBSCRIPTIONS} topics`);
     }
     this.rebalancer.subscriptions.set(topic, buildSubscriptionData(topic, expression));
-    if (this.state === 'RUNNING') void this.afterSubscriptionChange(topic);
+    if (this.state === 'RUNNING') this.instance.background(this.afterSubscriptionChange(topic), 'subscribe');
   }
 
   unsubscribe(topic: string): void {
     this.rebalancer.subscriptions.delete(topic);
-    if (this.state === 'RUNNING') void this.afterSubscriptionChange(undefined);
+    if (this.state === 'RUNNING') this.instance.background(this.afterSubscriptionChange(undefined), 'unsubscribe');
   }
 
   /** The concurrent listener: any message of any queue may be consumed at any time. */
@@ -412,7 +412,7 @@ export class PushConsumer {
     const after = toSubscribeQueues(topic, route);
     this.rebalancer.topicQueues.set(topic, after);
     const changed = before === undefined || before.map(mqKey).sort().join() !== after.map(mqKey).sort().join();
-    if (changed && this.isRunning()) void this.rebalancer.rebalance();
+    if (changed && this.isRunning()) this.instance.background(this.rebalancer.rebalance(), 'rebalance');
   }
 
   // ---- queue hand-over ----
@@ -666,7 +666,7 @@ export class PushConsumer {
     }
     switch (request.code) {
       case RequestCode.NOTIFY_CONSUMER_IDS_CHANGED:
-        if (this.isRunning()) void this.rebalancer.rebalance();
+        if (this.isRunning()) this.instance.background(this.rebalancer.rebalance(), 'rebalance');
         return null;
       case RequestCode.GET_CONSUMER_RUNNING_INFO:
         return createResponse(request, ResponseCode.SUCCESS, undefined, {}, this.runningInfo());
@@ -738,7 +738,7 @@ export class PushConsumer {
       this.pullApi.forget(e.mq);
       if (this.orderly !== undefined && this.cfg.model === 'CLUSTERING') await this.unlockQuietly(e.mq);
     }
-    if (this.isRunning()) void this.rebalancer.rebalance();
+    if (this.isRunning()) this.instance.background(this.rebalancer.rebalance(), 'rebalance');
     return createResponse(request, ResponseCode.SUCCESS);
   }
 }
