@@ -283,13 +283,19 @@ export class Producer {
   }
 
   private async lookupPublishInfo(topic: string): Promise<TopicPublishInfo | undefined> {
-    if (!this.publishInfos.has(topic)) this.publishInfos.set(topic, { topic, queues: [], orderTopic: false, sendWhichQueue: 0 });
-    await this.instance.updateRoute(topic);
-    const info = this.publishInfos.get(topic);
-    if (info !== undefined && info.queues.length > 0) return info;
-    const defaultRoute = await this.instance.fetchRoute(this.cfg.createTopicKey);
-    if (defaultRoute === undefined) return undefined;
-    this.instance.storeRoute(topic, routeFromDefaultTopic(defaultRoute, this.cfg.defaultTopicQueueNums));
+    const placeholder = !this.publishInfos.has(topic);
+    if (placeholder) this.publishInfos.set(topic, { topic, queues: [], orderTopic: false, sendWhichQueue: 0 });
+    try {
+      await this.instance.updateRoute(topic);
+      const info = this.publishInfos.get(topic);
+      if (info !== undefined && info.queues.length > 0) return info;
+      const defaultRoute = await this.instance.fetchRoute(this.cfg.createTopicKey);
+      if (defaultRoute !== undefined) this.instance.storeRoute(topic, routeFromDefaultTopic(defaultRoute, this.cfg.defaultTopicQueueNums));
+    } finally {
+      // A topic that led nowhere is not kept (and refreshed forever): a typo must not grow the route table.
+      const info = this.publishInfos.get(topic);
+      if (placeholder && (info === undefined || info.queues.length === 0) && !this.instance.routes.has(topic)) this.publishInfos.delete(topic);
+    }
     return this.publishInfos.get(topic);
   }
 }

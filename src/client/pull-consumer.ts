@@ -58,6 +58,9 @@ interface Batch {
 
 type State = 'CREATED' | 'RUNNING' | 'SHUTDOWN';
 
+/** Each assigned queue has its own long poll; more than this is surely a mistake. */
+const MAX_ASSIGNED_QUEUES = 10_000;
+
 export class PullConsumer implements AsyncIterable<MessageExt> {
   private readonly instance: ClientInstance;
   private readonly pullApi: PullApi;
@@ -139,6 +142,7 @@ export class PullConsumer implements AsyncIterable<MessageExt> {
   assign(queues: readonly MessageQueue[], expression = '*'): void {
     if (this.state === 'SHUTDOWN') throw this.stateError('assign');
     if (!Array.isArray(queues)) throw illegalArgument('assign needs an array of MessageQueue');
+    if (queues.length > MAX_ASSIGNED_QUEUES) throw illegalArgument(`assign takes at most ${MAX_ASSIGNED_QUEUES} queues, got ${queues.length}`);
     const wanted = new Map<string, MessageQueue>();
     for (const mq of queues) {
       if (mq === null || typeof mq !== 'object' || typeof mq.brokerName !== 'string' || !Number.isInteger(mq.queueId) || mq.queueId < 0) {

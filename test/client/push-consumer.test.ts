@@ -280,6 +280,26 @@ describe('PushConsumer against a real NameServer and broker', () => {
     }
   });
 
+  it('subscribe and unsubscribe while running take effect at once', async () => {
+    const [t1, t2] = [uniq('SubTopic'), uniq('SubTopic')];
+    await cluster.createTopic(t1, 1);
+    await cluster.createTopic(t2, 1);
+    const inbox = new Inbox();
+    const c = consumer({ consumerGroup: uniq('cg_sub') });
+    c.subscribe(t1);
+    c.registerMessageListener(async (msgs) => {
+      inbox.add(msgs);
+      return 'CONSUME_SUCCESS';
+    });
+    await c.start();
+    c.subscribe(t2, 'TagZ');
+    await waitFor(() => c.assignedQueues().some((q) => q.topic === t2), { timeoutMs: 10_000, what: `a queue of ${t2}` });
+    await producer.send({ topic: t2, body: 'on t2', tags: 'TagZ' });
+    await inbox.until((items) => items.some((r) => r.body === 'on t2'), 'the message of the new subscription');
+    c.unsubscribe(t1);
+    await waitFor(() => !c.assignedQueues().some((q) => q.topic === t1), { timeoutMs: 10_000, what: `${t1} to be released` });
+  });
+
   it('wrong use is refused with clear errors', async () => {
     const c = new PushConsumer({ consumerGroup: uniq('cg_bad'), namesrvAddr: cluster.namesrvAddr });
     await assert.rejects(c.start(), /messageListener is null/);
