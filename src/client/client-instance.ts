@@ -84,7 +84,10 @@ export class ClientInstance {
       try {
         await task();
       } catch (err) {
-        this.logger.warn(`${this.clientId}: periodic task failed: ${err instanceof Error ? err.message : String(err)}`);
+        // A round cut short by shutdown (connections closing) is not worth a warning.
+        if (this.stateValue === 'RUNNING') {
+          this.logger.warn(`${this.clientId}: periodic task failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
       }
       if (this.stateValue !== 'RUNNING') return;
       timer = setTimeout(() => void run(), periodMs);
@@ -195,7 +198,7 @@ export class ClientInstance {
       try {
         await this.updateRoute(topic);
       } catch (err) {
-        this.logger.warn(`${this.clientId}: route refresh of ${topic} failed: ${err instanceof Error ? err.message : String(err)}`);
+        if (this.stateValue === 'RUNNING') this.logger.warn(`${this.clientId}: route refresh of ${topic} failed: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
   }
