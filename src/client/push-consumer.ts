@@ -131,8 +131,10 @@ export function parseConsumeTimestamp(v: number | string | undefined, now = Date
 }
 
 function resolvePushConfig(o: PushConsumerOptions): PushConfig {
+  const group = checkGroup('consumerGroup', o.consumerGroup);
+  if (group === 'DEFAULT_CONSUMER') throw illegalArgument('consumerGroup can not equal DEFAULT_CONSUMER, please specify another one');
   return {
-    group: checkGroup('consumerGroup', o.consumerGroup),
+    group,
     model: checkEnum<MessageModel>('messageModel', o.messageModel, ['CLUSTERING', 'BROADCASTING'], 'CLUSTERING'),
     consumeFromWhere: checkEnum<ConsumeFromWhere>('consumeFromWhere', o.consumeFromWhere,
       ['CONSUME_FROM_LAST_OFFSET', 'CONSUME_FROM_FIRST_OFFSET', 'CONSUME_FROM_TIMESTAMP'], 'CONSUME_FROM_LAST_OFFSET'),
