@@ -1,6 +1,7 @@
 // Bodies a push consumer sends back to broker-forwarded admin requests (spec §4.3): ConsumerRunningInfo for
 // GET_CONSUMER_RUNNING_INFO and ConsumeMessageDirectlyResult for CONSUME_MESSAGE_DIRECTLY, in fastjson's shape.
 import type { SubscriptionData } from '../protocol/body-types.js';
+import { subscriptionDataBean } from '../protocol/bodies.js';
 import { JsonDouble, stringifyFastjson, type JsonBean, type JsonInput } from '../protocol/fastjson.js';
 import type { QueueEntry } from './consumer-types.js';
 
@@ -9,18 +10,6 @@ export interface RunningInfoInput {
   subscriptions: SubscriptionData[];
   entries: QueueEntry[];
   commitOffsets: Map<string, number>;
-}
-
-function subscriptionBean(sd: SubscriptionData): JsonBean {
-  return {
-    classFilterMode: sd.classFilterMode,
-    codeSet: sd.codeSet,
-    expressionType: sd.expressionType,
-    subString: sd.subString,
-    subVersion: sd.subVersion,
-    tagsSet: sd.tagsSet,
-    topic: sd.topic,
-  };
 }
 
 /** Java ProcessQueueInfo, from what our ProcessQueue tracks. */
@@ -61,7 +50,7 @@ export function encodeConsumerRunningInfo(input: RunningInfoInput): Buffer {
     mqTable,
     properties: new Map(Object.entries(input.properties)),
     statusTable,
-    subscriptionSet: input.subscriptions.map(subscriptionBean),
+    subscriptionSet: input.subscriptions.map(subscriptionDataBean),
   };
   return Buffer.from(stringifyFastjson(bean), 'utf8');
 }

@@ -244,7 +244,8 @@ function decodeBrokerDataValue(v: JsonValue, where: string): BrokerData {
   };
 }
 
-function subscriptionDataBean(sd: SubscriptionData): JsonBean {
+/** SubscriptionData as fastjson writes it; also used inside ConsumerRunningInfo by the client. */
+export function subscriptionDataBean(sd: SubscriptionData): JsonBean {
   // filterClassSource is @JSONField(serialize = false) in Java.
   return {
     classFilterMode: sd.classFilterMode,
