@@ -129,7 +129,7 @@ export class RemotingClient {
       logger: this.logger,
       maxFrameLength: this.options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH,
     });
-    this.logger.info(`${this.name}: connected to ${addr}`);
+    this.logger.info(`connected to ${addr}`);
     if (this.stopped) conn.close();
     return conn;
   }

@@ -84,7 +84,7 @@ export class SocketConnection implements Connection {
     this.maxPendingInvokes = options.maxPendingInvokes ?? DEFAULT_MAX_PENDING_INVOKES;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (err) => options.logger.info(`${options.name}: connection ${this.remoteAddress} error: ${err.message}`));
+    socket.on('error', (err) => options.logger.info(`connection ${this.remoteAddress} error: ${err.message}`));
     socket.on('close', () => this.handleClose());
   }
 
@@ -163,9 +163,9 @@ export class SocketConnection implements Connection {
     } catch (err) {
       // Bytes we cannot follow make the rest of the stream meaningless: only this connection goes.
       if (err instanceof ProtocolError) {
-        this.options.logger.warn(`${this.options.name}: closing connection ${this.remoteAddress}: ${err.message}`);
+        this.options.logger.warn(`closing connection ${this.remoteAddress}: ${err.message}`);
       } else {
-        this.options.logger.error(`${this.options.name}: closing connection ${this.remoteAddress}: ${describeError(err)}`);
+        this.options.logger.error(`closing connection ${this.remoteAddress}: ${describeError(err)}`);
       }
       this.socket.destroy();
     }
@@ -175,7 +175,7 @@ export class SocketConnection implements Connection {
     if (isResponse(cmd)) {
       const waiter = this.pending.get(cmd.opaque);
       if (waiter === undefined) {
-        this.options.logger.debug(`${this.options.name}: response with unknown opaque ${cmd.opaque} from ${this.remoteAddress} (timed out?)`);
+        this.options.logger.debug(`response with unknown opaque ${cmd.opaque} from ${this.remoteAddress} (timed out?)`);
         return;
       }
       this.pending.delete(cmd.opaque);
@@ -221,7 +221,7 @@ export class SocketConnection implements Connection {
       return;
     }
     this.options.logger.error(
-      `${this.options.name}: request code ${request.code} from ${this.remoteAddress} failed: ${describeError(err)}`,
+      `request code ${request.code} from ${this.remoteAddress} failed: ${describeError(err)}`,
     );
     this.answer(request, createResponse(request, ResponseCode.SYSTEM_ERROR, String(err)));
   }
@@ -229,7 +229,7 @@ export class SocketConnection implements Connection {
   private answer(request: RemotingCommand, response: RemotingCommand | null): void {
     if (response === null || isOneway(request)) return;
     if (this.isClosed || this.socket.destroyed) {
-      this.options.logger.debug(`${this.options.name}: dropping response to code ${request.code}: ${this.remoteAddress} closed`);
+      this.options.logger.debug(`dropping response to code ${request.code}: ${this.remoteAddress} closed`);
       return;
     }
     // As Java does: whatever the handler built, it answers this request.
@@ -239,7 +239,7 @@ export class SocketConnection implements Connection {
       this.send(response);
     } catch (err) {
       // An unencodable response (e.g. a code beyond int16 in a binary header) must still get an answer.
-      this.options.logger.error(`${this.options.name}: cannot encode response to code ${request.code}: ${describeError(err)}`);
+      this.options.logger.error(`cannot encode response to code ${request.code}: ${describeError(err)}`);
       this.send(createResponse(request, ResponseCode.SYSTEM_ERROR, `cannot encode response: ${String(err)}`));
     }
   }
@@ -288,7 +288,7 @@ export class SocketConnection implements Connection {
       try {
         listener();
       } catch (err) {
-        this.options.logger.error(`${this.options.name}: close listener failed: ${describeError(err)}`);
+        this.options.logger.error(`close listener failed: ${describeError(err)}`);
       }
     }
   }

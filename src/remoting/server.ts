@@ -41,11 +41,11 @@ export class RemotingServer {
 
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const onError = (err: Error) => reject(new Error(`${this.options.name}: cannot listen on port ${this.options.port}: ${err.message}`));
+      const onError = (err: Error) => reject(new Error(`cannot listen on port ${this.options.port}: ${err.message}`));
       this.server.once('error', onError);
       this.server.listen({ port: this.options.port, host: this.options.host }, () => {
         this.server.off('error', onError);
-        this.server.on('error', (err) => this.logger.error(`${this.options.name}: server error: ${err.message}`));
+        this.server.on('error', (err) => this.logger.error(`server error: ${err.message}`));
         const address = this.server.address();
         this.boundPort = typeof address === 'object' && address !== null ? address.port : this.options.port;
         resolve();
@@ -79,10 +79,10 @@ export class RemotingServer {
       maxUnsentBytes: this.options.maxUnsentBytes,
     });
     this.live.add(conn);
-    this.logger.info(`${this.options.name}: connection from ${conn.remoteAddress} opened`);
+    this.logger.info(`connection from ${conn.remoteAddress} opened`);
     conn.onClose(() => {
       this.live.delete(conn);
-      this.logger.info(`${this.options.name}: connection from ${conn.remoteAddress} closed`);
+      this.logger.info(`connection from ${conn.remoteAddress} closed`);
     });
   }
 }
