@@ -80,7 +80,7 @@ function storedResponse(ctx: BrokerContext, request: RemotingCommand, code: numb
   return createResponse(request, code, undefined, ext);
 }
 
-function answerPut(ctx: BrokerContext, request: RemotingCommand, result: PutResult, queueId: number): RemotingCommand {
+function answerPut(ctx: BrokerContext, request: RemotingCommand, result: PutResult, queueId: number, topic: string, started: number): RemotingCommand {
   const outcome = putOutcome(result.status, ctx.config.maxMessageSize);
   const first = result.messages[0];
   if (!outcome.stored || first === undefined) {
@@ -89,7 +89,7 @@ function answerPut(ctx: BrokerContext, request: RemotingCommand, result: PutResu
   }
   let bytes = 0;
   for (const m of result.messages) bytes += m.wroteBytes;
-  ctx.stats.recordPut(result.messages.length, bytes);
+  ctx.stats.recordPut(result.messages.length, bytes, topic, Date.now() - started);
   const msgId = result.messages.length === 1 ? first.msgId : result.messages.map((m) => m.msgId).join(',');
   return storedResponse(ctx, request, outcome.code, msgId, queueId, first.queueOffset);
 }
@@ -126,8 +126,9 @@ async function sendOne(ctx: BrokerContext, request: RemotingCommand, conn: Conne
     msg.properties = redirected.properties;
   }
   checkPropertiesLength(msg.properties);
+  const started = Date.now();
   const result = await ctx.store.putMessage(msg);
-  return answerPut(ctx, request, result, target.queueId);
+  return answerPut(ctx, request, result, target.queueId, target.topic, started);
 }
 
 /** Delay applies to plain and committed messages only (CommitLog.asyncPutMessage). */
@@ -207,6 +208,7 @@ async function sendBatch(ctx: BrokerContext, request: RemotingCommand, conn: Con
       preparedTransactionOffset: 0,
     };
   });
+  const started = Date.now();
   const result = await ctx.store.putMessages(msgs);
-  return answerPut(ctx, request, result, queueId);
+  return answerPut(ctx, request, result, queueId, h.topic, started);
 }
