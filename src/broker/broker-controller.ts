@@ -1,5 +1,6 @@
 // The broker role: listens on listenPort and the VIP port listenPort-2 with the same handlers, glues the
 // message store to them, keeps the config files, registers with the NameServers, and shuts down gracefully.
+import path from 'node:path';
 import { getLogger } from '../common/logger.js';
 import { applyBrokerConfigUpdates, type BrokerConfig } from '../config/broker-config.js';
 import type { DataVersion, TopicConfig } from '../protocol/body-types.js';
@@ -11,7 +12,9 @@ import { RemotingServer } from '../remoting/server.js';
 import type { Connection } from '../remoting/types.js';
 import { DefaultMessageStore } from '../store/default-message-store.js';
 import type { HostAddress, MessageStore } from '../store/types.js';
+import { registerAdminExtraHandlers } from './admin-extra-handlers.js';
 import { registerAdminTopicHandlers } from './admin-topic-handlers.js';
+import { BrokerConfigStore } from './broker-config-store.js';
 import type { BrokerContext } from './broker-context.js';
 import { registerBrokerInfoHandlers } from './broker-info-handlers.js';
 import { BrokerStats } from './broker-stats.js';
@@ -42,12 +45,14 @@ export interface BrokerControllerOptions {
   store?: MessageStore;
   /** Interface to listen on; default `bindAddress` from the config (0.0.0.0, all interfaces). */
   host?: string;
+  /** The file the config came from (`mqbroker -c`): UPDATE_BROKER_CONFIG rewrites it. See broker-config-store.ts. */
+  configFile?: string;
 }
 
 const log = getLogger('broker');
 /** The first periodic registration comes this long after start (BrokerController.start). */
 const FIRST_PERIODIC_REGISTER_MS = 10_000;
-const STATS_SAMPLE_MS = 10_000;
+const STATS_SAMPLE_MS = 1000;
 const CONSUMER_FILTER_FILE = 'consumerFilter.json';
 const EMPTY_CONSUMER_FILTER = '{\n\t"filterDataByTopic":{}\n}';
 
@@ -66,9 +71,19 @@ export class BrokerController {
   private stopped: Promise<void> | undefined;
   private onewayRegisterPending = false;
   private readonly configVersion: DataVersion = newDataVersion(Date.now());
+  private readonly configStore: BrokerConfigStore;
+  private configLoadError: unknown;
 
   constructor(config: BrokerConfig, private readonly options: BrokerControllerOptions = {}) {
     this.config = { ...config };
+    this.configStore = new BrokerConfigStore(options.configFile, this.config.storePathRootDir);
+    try {
+      const applied = this.configStore.applyOverrides(this.config);
+      if (applied.keys.length > 0) log.info(`applied ${applied.keys.join(', ')} from ${this.configStore.target}`);
+      for (const w of applied.warnings) log.warn(w);
+    } catch (err) {
+      this.configLoadError = err;
+    }
     const dispatcher = new Dispatcher();
     const handler = guardRequests((request, conn) => {
       if (!dispatcher.has(request.code)) log.warn(`request code ${request.code} not supported, from ${conn.remoteAddress}`);
@@ -112,6 +127,7 @@ export class BrokerController {
   }
 
   async start(): Promise<void> {
+    if (this.configLoadError !== undefined) throw this.configLoadError;
     await this.main.start();
     let started: MessageStore | undefined;
     try {
@@ -173,7 +189,7 @@ export class BrokerController {
       locks: new RebalanceLockManager(),
       pullHold: new PullRequestHoldService({ longPollingEnable: c.longPollingEnable }),
       schedule,
-      stats: new BrokerStats(),
+      stats: new BrokerStats({ commitLogDir: c.storePathCommitLog, consumeQueueDir: path.join(c.storePathRootDir, 'consumequeue') }),
       configVersion: this.configVersion,
       isShuttingDown: () => this.shuttingDown,
       registerWithNamesrvs: () => this.registerAll(false),
@@ -196,6 +212,7 @@ export class BrokerController {
     registerAdminTopicHandlers(d, ctx);
     registerStatsHandlers(d, ctx);
     registerBrokerInfoHandlers(d, ctx);
+    registerAdminExtraHandlers(d, ctx);
   }
 
   private startServices(ctx: BrokerContext): void {
@@ -251,6 +268,7 @@ export class BrokerController {
     for (const w of update.warnings) log.warn(`updateBrokerConfig: ${w}`);
     Object.assign(this.config, update.config);
     nextVersion(this.configVersion, Date.now());
+    await this.configStore.persist(text);
     if (update.changedKeys.includes('brokerPermission')) {
       this.context().topics.bumpVersion();
       await this.registerAll(false);

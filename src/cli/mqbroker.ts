@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   configureLogging();
-  const broker = new BrokerController(config);
+  const broker = new BrokerController(config, { configFile: opts.configFile });
   try {
     await broker.start();
   } catch (err) {
