@@ -4,12 +4,45 @@
 import fs from 'node:fs';
 
 export const DEFAULT_OPEN_FILE_LIMIT = 256;
+/** The pool never grows past this many descriptors, whatever the process limit. */
+export const MAX_OPEN_FILE_LIMIT = 8192;
+
+/**
+ * Pool size for a process whose soft RLIMIT_NOFILE is `nofile`: a quarter of it (the rest is for client
+ * connections and the commit log), between DEFAULT_OPEN_FILE_LIMIT and MAX_OPEN_FILE_LIMIT. A pool smaller
+ * than the number of queues written at once reopens a file for nearly every write: RocketMQ's own
+ * BenchmarkTest topic has 1024 queues.
+ */
+export function openFileLimitFor(nofile: number | undefined): number {
+  if (nofile === undefined || Number.isNaN(nofile)) return DEFAULT_OPEN_FILE_LIMIT;
+  return Math.max(DEFAULT_OPEN_FILE_LIMIT, Math.min(MAX_OPEN_FILE_LIMIT, Math.floor(nofile / 4)));
+}
+
+/** This process's soft open-file limit from /proc/self/limits (Node.js raises it to the hard limit at start), or undefined. */
+export function processOpenFileLimit(limitsText?: string): number | undefined {
+  let text = limitsText;
+  if (text === undefined) {
+    try {
+      text = fs.readFileSync('/proc/self/limits', 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+  const soft = text.match(/^Max open files\s+(\S+)/m)?.[1];
+  if (soft === undefined) return undefined;
+  return soft === 'unlimited' ? Infinity : Number(soft);
+}
 
 export class FilePool {
   /** Insertion order = least recently used first. */
   private readonly fds = new Map<string, number>();
 
-  constructor(private readonly limit = DEFAULT_OPEN_FILE_LIMIT) {}
+  constructor(private readonly limit = openFileLimitFor(processOpenFileLimit())) {}
+
+  /** Descriptors currently open. */
+  get openCount(): number {
+    return this.fds.size;
+  }
 
   /** An fd open for read/write on an existing file. */
   fd(file: string): number {
