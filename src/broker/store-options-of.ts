@@ -1,6 +1,7 @@
 // The store's settings picked from the flat broker config (same RocketMQ key names) plus the store host.
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { StoreOptions } from '../store/options.js';
+import { defaultRetentionOptions } from '../store/retention-options.js';
 import type { HostAddress } from '../store/types.js';
 
 export function storeOptionsOf(c: BrokerConfig, storeHost: HostAddress): StoreOptions {
@@ -31,5 +32,15 @@ export function storeOptionsOf(c: BrokerConfig, storeHost: HostAddress): StoreOp
     brokerRole: c.brokerRole,
     offsetCheckInSlave: c.offsetCheckInSlave,
     storeHost,
+    ...defaultRetentionOptions(),
+    deleteWhen: c.deleteWhen,
+    fileReservedTime: c.fileReservedTime,
+    diskMaxUsedSpaceRatio: c.diskMaxUsedSpaceRatio,
+    cleanResourceInterval: c.cleanResourceInterval,
+    deleteCommitLogFilesInterval: c.deleteCommitLogFilesInterval,
+    deleteConsumeQueueFilesInterval: c.deleteConsumeQueueFilesInterval,
+    destroyMapedFileIntervalForcibly: c.destroyMapedFileIntervalForcibly,
+    redeleteHangedFileInterval: c.redeleteHangedFileInterval,
+    cleanFileForciblyEnable: c.cleanFileForciblyEnable,
   };
 }

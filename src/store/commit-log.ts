@@ -231,12 +231,20 @@ export class CommitLog {
     return this.pendingLen;
   }
 
-  /** Writes the pending bytes with one pwrite. On error the pending bytes are dropped and it throws. */
+  /**
+   * Writes the pending bytes with one pwrite. On error (ENOSPC, EIO) the pending bytes are dropped, whatever
+   * part of them reached the file is cut off again, and it throws: the log ends where it ended before.
+   */
   commit(lastTimestamp: number): void {
     if (this.pendingLen === 0) return;
     const length = this.pendingLen;
     this.pendingLen = 0;
-    writeFully(this.activeFd, this.pending, 0, length, this.writePos - this.activeStart);
+    try {
+      writeFully(this.activeFd, this.pending, 0, length, this.writePos - this.activeStart);
+    } catch (e) {
+      this.zeroFrom(this.writePos);
+      throw e;
+    }
     this.writePos += length;
     this.lastCommittedTimestamp = lastTimestamp;
     if (this.pending.length > PENDING_BUFFER_SIZE) this.pending = Buffer.allocUnsafe(PENDING_BUFFER_SIZE);
@@ -253,9 +261,60 @@ export class CommitLog {
     const end = Buffer.allocUnsafe(END_RECORD_LENGTH);
     end.writeInt32BE(segmentEnd - this.writePos, 0);
     end.writeInt32BE(BLANK_MAGIC_CODE, 4);
-    writeFully(this.activeFd, end, 0, END_RECORD_LENGTH, this.writePos - this.activeStart);
+    try {
+      writeFully(this.activeFd, end, 0, END_RECORD_LENGTH, this.writePos - this.activeStart);
+    } catch (e) {
+      this.zeroFrom(this.writePos);
+      throw e;
+    }
     this.createSegment(segmentEnd);
     this.writePos = segmentEnd;
+  }
+
+  /**
+   * After a failed write: the active segment holds zeros from `pos` on again. Shrinking and re-growing the
+   * file frees the blocks instead of writing zeros, so it works on a full disk too.
+   */
+  private zeroFrom(pos: number): void {
+    if (this.activeFd < 0) return;
+    try {
+      fs.ftruncateSync(this.activeFd, pos - this.activeStart);
+      fs.ftruncateSync(this.activeFd, this.segmentSize);
+    } catch (e) {
+      this.log.error(`commitlog: cannot cut a failed write off ${offsetFileName(this.activeStart)} at ${pos}: ${(e as Error).message}`);
+    }
+  }
+
+  // ---------------------------------------------------------------- retention
+
+  /** Path of segment `index` (0 = oldest). */
+  segmentPath(index: number): string {
+    return this.paths[index]!;
+  }
+
+  /**
+   * Deletes the oldest segment (retention). Never the newest one, which takes the writes, and never one with
+   * bytes not yet fdatasynced. Returns false when the oldest segment may not go.
+   */
+  deleteOldestSegment(): boolean {
+    if (this.starts.length < 2) return false;
+    const start = this.starts[0]!;
+    if (start === this.activeStart || this.unsyncedFds.has(start) || start + this.segmentSize > this.flushedPos) return false;
+    const file = this.paths[0]!;
+    this.pool.forget(file);
+    try {
+      fs.unlinkSync(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    this.starts.shift();
+    this.paths.shift();
+    return true;
+  }
+
+  /** fsync the commit-log folder (after deletions). */
+  syncDir(): void {
+    fsyncDir(this.dir);
   }
 
   private createSegment(start: number): void {

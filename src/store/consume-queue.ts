@@ -141,30 +141,109 @@ export class ConsumeQueue {
     return this.pendingCount > 0;
   }
 
-  /** Writes staged units (one pwrite per file touched) and makes them readable. */
+  /**
+   * Writes staged units (one pwrite per file touched) and makes them readable. When a write fails (a full
+   * disk) the units from that file on stay staged, the part of them that reached the file is cut off
+   * again, and it throws; the next call retries them.
+   */
   flushPending(): void {
     if (this.pendingCount === 0 || this.pending === undefined) return;
     const wasEmpty = this.isEmpty;
     let unit = this.pendingFrom;
     let done = 0;
+    let failed = false;
     try {
       while (done < this.pendingCount) {
         const bytePos = unit * CQ_UNIT_SIZE;
         const start = bytePos - (bytePos % this.fileSize);
         const file = this.ensureFile(start);
         const count = Math.min(this.pendingCount - done, (start + this.fileSize - bytePos) / CQ_UNIT_SIZE);
-        this.pool.write(file, this.pending.subarray(done * CQ_UNIT_SIZE, (done + count) * CQ_UNIT_SIZE), bytePos - start);
+        try {
+          this.pool.write(file, this.pending.subarray(done * CQ_UNIT_SIZE, (done + count) * CQ_UNIT_SIZE), bytePos - start);
+        } catch (e) {
+          this.zeroTail(file, bytePos - start);
+          throw e;
+        }
         this.dirtyFiles.add(file);
         done += count;
         unit += count;
       }
+    } catch (e) {
+      failed = true;
+      throw e;
     } finally {
       if (done > 0) {
         if (wasEmpty) this.minOffset = this.pendingFrom;
         this.maxOffset = this.pendingFrom + done;
       }
-      this.pendingCount = 0;
-      if (this.pending.length > INITIAL_PENDING_UNITS * CQ_UNIT_SIZE * 4) this.pending = undefined;
+      if (failed) {
+        this.pending.copy(this.pending, 0, done * CQ_UNIT_SIZE, this.pendingCount * CQ_UNIT_SIZE);
+        this.pendingFrom += done;
+        this.pendingCount -= done;
+      } else {
+        this.pendingCount = 0;
+        if (this.pending.length > INITIAL_PENDING_UNITS * CQ_UNIT_SIZE * 4) this.pending = undefined;
+      }
+    }
+  }
+
+  /** Zeroes a file from `filePos` on without writing (shrink and re-grow), after a failed append. */
+  private zeroTail(file: string, filePos: number): void {
+    try {
+      fs.truncateSync(file, filePos);
+      fs.truncateSync(file, this.fileSize);
+    } catch (e) {
+      this.log.error(`consume queue ${this.topic}/${this.queueId}: cannot cut a failed write off ${file}: ${(e as Error).message}`);
+    }
+  }
+
+  // ---------------------------------------------------------------- retention
+
+  /**
+   * RocketMQ deleteExpiredFile: deletes files, oldest first and never the last one, whose last unit points
+   * below `minPhy` (the commit log's new start), then moves minOffset up (correctMinOffset). Returns the
+   * number of files deleted.
+   */
+  deleteExpiredFiles(minPhy: number): number {
+    const probe = Buffer.allocUnsafe(CQ_UNIT_SIZE);
+    let deleted = 0;
+    while (this.starts.length > 1) {
+      const file = this.filePath(this.starts[0]!);
+      const n = this.pool.read(file, probe, 0, CQ_UNIT_SIZE, this.fileSize - CQ_UNIT_SIZE);
+      if (n === CQ_UNIT_SIZE && readInt64(probe, 0, 'consume queue phy offset') >= minPhy) break;
+      this.pool.forget(file);
+      try {
+        fs.unlinkSync(file);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+      this.dirtyFiles.delete(file);
+      this.starts.shift();
+      deleted++;
+    }
+    if (deleted > 0) fsyncDir(this.dir);
+    this.correctMinOffset(minPhy);
+    return deleted;
+  }
+
+  /**
+   * minOffset becomes the first unit whose message is at or after `minPhy`; when every unit is below it the
+   * queue reads as empty at maxOffset (RocketMQ leaves minOffset alone then; a consumer would get
+   * MESSAGE_WAS_REMOVING instead of being moved on).
+   */
+  correctMinOffset(minPhy: number): void {
+    const firstKept = this.starts.length > 0 ? this.starts[0]! / CQ_UNIT_SIZE : this.maxOffset;
+    let lo = Math.max(this.minOffset, Math.min(firstKept, this.maxOffset));
+    let hi = this.maxOffset; // the first unit at or after minPhy lies in [lo, hi]
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const u = this.unitAt(mid);
+      if (u === undefined || u.size <= 0 || u.phy < minPhy) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > this.minOffset) {
+      this.log.info(`consume queue ${this.topic}/${this.queueId}: min offset ${this.minOffset} -> ${lo} (commit log starts at ${minPhy})`);
+      this.minOffset = lo;
     }
   }
 

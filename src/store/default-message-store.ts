@@ -16,6 +16,7 @@ import { parseDelayLevels, validateStoreOptions, type StoreOptions } from './opt
 import { PutService } from './put-service.js';
 import { offsetInQueueByTime, queryByKey } from './queue-search.js';
 import { recover, type RecoveryReport } from './recovery.js';
+import { RetentionService, type CleanReport, type DiskUsage, type RetentionClock } from './retention.js';
 import type {
   GetMessageResult,
   MessageArrivedListener,
@@ -26,9 +27,11 @@ import type {
   TagsCodeFilter,
 } from './types.js';
 
-/** Test seams: an fdatasync replacement (slow, counting or failing disks). */
+/** Test seams: an fdatasync replacement (slow, counting or failing disks); retention's clock and disk gauge. */
 export interface StoreHooks {
   fdatasync?: SyncFunction;
+  clock?: RetentionClock;
+  diskUsage?: DiskUsage;
 }
 
 export class DefaultMessageStore implements MessageStore {
@@ -42,6 +45,7 @@ export class DefaultMessageStore implements MessageStore {
   private readonly flusher: CommitLogFlusher;
   private readonly puts: PutService;
   private readonly getter: MessageGetter;
+  private readonly retention: RetentionService;
   private readonly lock: StoreLock;
   private readonly delayLevels: number[];
   private readonly abortFile: string;
@@ -64,6 +68,15 @@ export class DefaultMessageStore implements MessageStore {
       : undefined;
     this.checkpoint = new StoreCheckpoint(path.join(root, 'checkpoint'), this.log);
     this.flusher = new CommitLogFlusher(this.commitLog, options, this.log, hooks.fdatasync);
+    this.retention = new RetentionService({
+      commitLog: this.commitLog,
+      queues: this.queues,
+      index: this.index,
+      options,
+      log: this.log,
+      clock: hooks.clock,
+      diskUsage: hooks.diskUsage,
+    });
     this.puts = new PutService({
       commitLog: this.commitLog,
       queues: this.queues,
@@ -73,6 +86,7 @@ export class DefaultMessageStore implements MessageStore {
       delayLevels: this.delayLevels,
       storeHost: encodeSocketAddress(options.storeHost),
       log: this.log,
+      guard: this.retention,
     });
     this.getter = new MessageGetter(this.commitLog, options, this.log);
     this.lock = new StoreLock(root);
@@ -110,7 +124,11 @@ export class DefaultMessageStore implements MessageStore {
         },
         aborted,
       );
-      for (const cq of this.queues.all()) cq.nextOffset = cq.maxOffset;
+      for (const cq of this.queues.all()) {
+        cq.nextOffset = cq.maxOffset;
+        // Units of segments retention deleted are not readable any more (RocketMQ recoverTopicQueueTable).
+        if (this.commitLog.minOffset > 0) cq.correctMinOffset(this.commitLog.minOffset);
+      }
       fs.writeFileSync(this.abortFile, '');
       fsyncDir(this.options.storePathRootDir);
     } catch (e) {
@@ -124,6 +142,8 @@ export class DefaultMessageStore implements MessageStore {
     this.logicsTimer = setInterval(() => void this.flushLogics(), this.options.flushIntervalConsumeQueue);
     this.logicsTimer.unref();
     this.state = 'running';
+    this.retention.checkDiskSpace();
+    this.retention.start();
     this.puts.accepting = true;
   }
 
@@ -132,7 +152,9 @@ export class DefaultMessageStore implements MessageStore {
     this.state = 'stopped';
     this.puts.accepting = false;
     try {
+      await this.retention.stop();
       this.puts.drain();
+      const caughtUp = this.puts.catchUp();
       const flushed = await this.flusher.flushAll(Math.max(this.options.syncFlushTimeout, 1000));
       this.flusher.stop();
       clearInterval(this.logicsTimer);
@@ -140,9 +162,11 @@ export class DefaultMessageStore implements MessageStore {
       const logicsOk = await this.flushLogics();
       this.commitLog.close();
       this.pool.closeAll();
-      if (flushed && logicsOk) {
+      if (flushed && logicsOk && caughtUp) {
         fs.rmSync(this.abortFile, { force: true });
         this.log.info(`store: shut down cleanly at commit-log offset ${this.commitLog.maxOffset}`);
+      } else if (!caughtUp) {
+        this.log.error('store: consume queues are behind the commit log (a write failed); the next start rebuilds them as after a crash');
       } else {
         this.log.error('store: shut down without a full flush; the next start recovers as after a crash');
       }
@@ -156,6 +180,7 @@ export class DefaultMessageStore implements MessageStore {
     if (this.logicsFlush !== undefined) return this.logicsFlush;
     const logicsTimestamp = this.puts.lastDispatchedTimestamp;
     const run = async (): Promise<void> => {
+      this.puts.catchUp();
       await this.queues.flush();
       if (this.index !== undefined) await this.index.flush();
       const cp = this.checkpoint;
@@ -190,6 +215,28 @@ export class DefaultMessageStore implements MessageStore {
 
   onMessageArrived(listener: MessageArrivedListener): void {
     this.puts.onMessageArrived(listener);
+  }
+
+  // ================================================================ retention
+
+  /** One clean-up run now (the timer runs one every cleanResourceInterval): expired segments, then queues and index. */
+  cleanExpiredFiles(): Promise<CleanReport> {
+    return this.retention.runOnce();
+  }
+
+  /** RocketMQ executeDeleteFilesManually: the next 20 clean-up runs delete expired segments at any hour. */
+  executeDeleteFilesManually(): void {
+    this.retention.executeDeleteFilesManually();
+  }
+
+  /** Measures the disk now (the timer does every 10 s); true when puts are refused for a full disk. */
+  checkDiskSpace(): boolean {
+    return this.retention.checkDiskSpace();
+  }
+
+  /** True while puts are refused because the disk is (nearly) full. */
+  get isDiskFull(): boolean {
+    return this.retention.isDiskFull;
   }
 
   // ================================================================ reading

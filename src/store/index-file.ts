@@ -176,12 +176,15 @@ export class IndexFile {
     this.pendingCount++;
   }
 
-  /** Writes staged entries with one pwrite; the header follows when it holds the file's first entry. */
+  /**
+   * Writes staged entries with one pwrite; the header follows when it holds the file's first entry. When the
+   * write fails (a full disk) the entries stay staged for the next call, which writes them at the same place.
+   */
   flushPending(): void {
     if (this.pendingCount === 0 || this.pending === undefined) return;
     const count = this.pendingCount;
-    this.pendingCount = 0;
     this.pool.write(this.file, this.pending.subarray(0, count * INDEX_ENTRY_SIZE), this.entryPos(this.pendingFrom));
+    this.pendingCount = 0;
     // The begin time is needed to read timeDiffs back: keep it on disk from the first entry on.
     if (this.pendingFrom <= 1) this.writeHeader();
   }

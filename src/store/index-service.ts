@@ -184,6 +184,27 @@ export class IndexService {
     return { phyOffsets, indexLastUpdateTimestamp, indexLastUpdatePhyoffset };
   }
 
+  /**
+   * RocketMQ IndexService.deleteExpiredFile: deletes files, oldest first and never the last one, whose
+   * newest entry points below `minPhy` (the commit log's new start). Returns the number deleted.
+   */
+  deleteExpiredFiles(minPhy: number): number {
+    let deleted = 0;
+    while (this.files.length > 1 && this.files[0]!.header.endPhyOffset < minPhy) {
+      const file = this.files.shift()!;
+      this.pool.forget(file.file);
+      try {
+        fs.unlinkSync(file.file);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+      this.log.info(`index: deleted ${file.file}, its last entry is at ${file.header.endPhyOffset} < commit-log min ${minPhy}`);
+      deleted++;
+    }
+    if (deleted > 0) fsyncDir(this.dir);
+    return deleted;
+  }
+
   /** Index file names, oldest first (tests and tools). */
   fileNames(): string[] {
     return this.files.map((f) => f.file);

@@ -1,11 +1,13 @@
 // Store settings under RocketMQ's MessageStoreConfig key names, so the broker can pass its flat config.
 import path from 'node:path';
+import { defaultRetentionOptions, validateRetentionOptions, type RetentionOptions } from './retention-options.js';
 import type { HostAddress } from './types.js';
 
 export type FlushDiskType = 'ASYNC_FLUSH' | 'SYNC_FLUSH';
 export type BrokerRole = 'ASYNC_MASTER' | 'SYNC_MASTER' | 'SLAVE';
 
-export interface StoreOptions {
+/** RetentionOptions: deleteWhen, fileReservedTime, diskMaxUsedSpaceRatio, cleanResourceInterval, ... (retention-options.ts). */
+export interface StoreOptions extends RetentionOptions {
   storePathRootDir: string;
   /** Default: <storePathRootDir>/commitlog. */
   storePathCommitLog: string;
@@ -75,6 +77,7 @@ export function defaultStoreOptions(root: string, storeHost: HostAddress): Store
     brokerRole: 'ASYNC_MASTER',
     offsetCheckInSlave: false,
     storeHost,
+    ...defaultRetentionOptions(),
   };
 }
 
@@ -122,4 +125,5 @@ export function validateStoreOptions(o: StoreOptions): void {
     throw new Error('store options flushCommitLogLeastPages and flushCommitLogThoroughInterval must not be negative');
   }
   parseDelayLevels(o.messageDelayLevel);
+  validateRetentionOptions(o);
 }

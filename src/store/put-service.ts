@@ -25,6 +25,21 @@ export interface PutServiceParts {
   /** STOREHOSTADDRESS bytes (address + port). */
   storeHost: Buffer;
   log: Logger;
+  /** The disk-space guard (retention.ts): refuses puts on a full disk, learns of ENOSPC. */
+  guard?: WriteGuard;
+}
+
+export interface WriteGuard {
+  /** Why puts are refused now (the disk is full), or undefined. */
+  refusal(): string | undefined;
+  /** A write failed with ENOSPC or EDQUOT. */
+  diskFull(reason: string): void;
+}
+
+/** ENOSPC (no space) or EDQUOT (quota): the disk is full, not broken. */
+export function isDiskFullError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
 interface PendingPut {
@@ -57,6 +72,9 @@ export class PutService {
   private touchedQueues: ConsumeQueue[] = [];
   private readonly listeners: MessageArrivedListener[] = [];
   private drainScheduled = false;
+  /** A consume-queue or index write failed; its units stay staged and puts wait until a retry succeeds. */
+  private dispatchBehind = false;
+  private behindTimestamp = 0;
   private readonly drainNow = (): void => {
     this.drainScheduled = false;
     this.drain();
@@ -83,6 +101,11 @@ export class PutService {
   /** Appends messages of one topic and queue as consecutive records. */
   put(msgs: MessageToStore[]): Promise<PutResult> {
     if (!this.accepting) return Promise.resolve(failedPut('SERVICE_NOT_AVAILABLE', 'message store is not running'));
+    if (this.dispatchBehind && !this.catchUp()) {
+      return Promise.resolve(failedPut('SERVICE_NOT_AVAILABLE', 'the message store is not writable: a write to a consume queue or the index failed (is the disk full?)'));
+    }
+    const refused = this.p.guard?.refusal();
+    if (refused !== undefined) return Promise.resolve(failedPut('SERVICE_NOT_AVAILABLE', refused));
     const plans = this.plan(msgs);
     if (!Array.isArray(plans)) return Promise.resolve(plans);
     let total = 0;
@@ -163,6 +186,10 @@ export class PutService {
         commitLog.roll();
       } catch (e) {
         log.error(`commitlog: cannot start a new segment: ${(e as Error).message}`);
+        if (isDiskFullError(e)) {
+          this.p.guard?.diskFull(`cannot start a new commit-log segment: ${(e as Error).message}`);
+          return failedPut('SERVICE_NOT_AVAILABLE', `the disk is full: ${(e as Error).message}`);
+        }
         return failedPut('CREATE_MAPEDFILE_FAILED', `cannot create the next commit-log segment: ${(e as Error).message}`);
       }
     }
@@ -184,19 +211,63 @@ export class PutService {
       commitLog.discardPending();
       this.rollBackOffsets(entries);
       const reason = (e as Error).message;
-      log.error(`commitlog: write of ${entries.length} record(s) failed: ${reason}`);
-      for (const p of puts) p.resolve(failedPut('UNKNOWN_ERROR', `commit-log write failed: ${reason}`));
+      log.error(`commitlog: write of ${entries.length} record(s) failed, nothing of it kept: ${reason}`);
+      let failure: PutResult;
+      if (isDiskFullError(e)) {
+        this.p.guard?.diskFull(`commit-log write failed: ${reason}`);
+        failure = failedPut('SERVICE_NOT_AVAILABLE', `the disk is full: commit-log write failed: ${reason}`);
+      } else {
+        failure = failedPut('UNKNOWN_ERROR', `commit-log write failed: ${reason}`);
+      }
+      for (const p of puts) p.resolve(failure);
       return;
     }
+    // The records are in the commit log: their puts succeed even if a consume-queue write fails below.
+    for (const e of entries) this.dispatch(e);
     try {
-      for (const e of entries) this.dispatch(e);
       this.flushDispatched();
     } catch (e) {
-      log.error(`store: dispatch to consume queues/index failed (a restart rebuilds them): ${(e as Error).message}`);
+      this.dispatchFailed(e);
     }
-    if (lastTimestamp > 0) this.lastDispatchedTimestamp = lastTimestamp;
+    if (lastTimestamp > 0) {
+      if (this.dispatchBehind) this.behindTimestamp = Math.max(this.behindTimestamp, lastTimestamp);
+      else this.lastDispatchedTimestamp = lastTimestamp;
+    }
     this.notify(entries);
     for (const p of puts) this.release(p);
+  }
+
+  /**
+   * A consume-queue or index write failed (a full disk): the units stay staged, puts are refused until
+   * catchUp() writes them, and the checkpoint's logics time stays before them so that a crash meanwhile
+   * re-dispatches them from the commit log.
+   */
+  private dispatchFailed(e: unknown): void {
+    const reason = (e as Error).message;
+    if (!this.dispatchBehind) this.p.log.error(`store: consume queue/index write failed, puts refused until it succeeds: ${reason}`);
+    this.dispatchBehind = true;
+    if (isDiskFullError(e)) this.p.guard?.diskFull(`consume queue/index write failed: ${reason}`);
+  }
+
+  /** Retries the staged consume-queue units and index entries after a failed write; true when none are left. */
+  catchUp(): boolean {
+    if (!this.dispatchBehind) return true;
+    try {
+      this.flushDispatched();
+    } catch (e) {
+      this.p.log.debug(`store: consume queue/index write still failing: ${(e as Error).message}`);
+      return false;
+    }
+    this.dispatchBehind = false;
+    if (this.behindTimestamp > 0) this.lastDispatchedTimestamp = this.behindTimestamp;
+    this.behindTimestamp = 0;
+    this.p.log.info('store: consume queues and index caught up after a failed write');
+    return true;
+  }
+
+  /** True while staged consume-queue units or index entries wait for a retry. */
+  get isDispatchBehind(): boolean {
+    return this.dispatchBehind;
   }
 
   private rollBackOffsets(entries: DispatchEntry[]): void {
@@ -218,22 +289,48 @@ export class PutService {
     );
   }
 
-  /** Stages one record for its consume queue and the index; idempotent (recovery re-dispatches). */
+  /**
+   * Stages one record for its consume queue and the index; idempotent (recovery re-dispatches). An index
+   * that cannot take the key (a full disk while starting a new index file) only loses that key.
+   */
   dispatch(e: DispatchEntry): void {
     if (goesToConsumeQueue(e.sysFlag)) {
       const cq = this.p.queues.findOrCreate(e.topic, e.queueId);
       const hadPending = cq.hasPending;
       if (cq.add(e.queueOffset, e.phy, e.size, e.tagsCode) && !hadPending) this.touchedQueues.push(cq);
     }
-    this.p.index?.dispatch(e);
+    const index = this.p.index;
+    if (index === undefined) return;
+    try {
+      index.dispatch(e);
+    } catch (err) {
+      this.p.log.error(`index: keys of the message at ${e.phy} not indexed: ${(err as Error).message}`);
+      if (isDiskFullError(err)) this.p.guard?.diskFull(`index write failed: ${(err as Error).message}`);
+    }
   }
 
-  /** Writes what dispatch staged: one pwrite per touched consume-queue file and one for index entries. */
+  /**
+   * Writes what dispatch staged: one pwrite per touched consume-queue file and one for index entries.
+   * Throws the first failure; what could not be written stays staged for the next call.
+   */
   flushDispatched(): void {
     const touched = this.touchedQueues;
     this.touchedQueues = [];
-    for (const cq of touched) cq.flushPending();
-    this.p.index?.flushPending();
+    let failure: unknown;
+    for (const cq of touched) {
+      try {
+        cq.flushPending();
+      } catch (e) {
+        failure ??= e;
+        this.touchedQueues.push(cq);
+      }
+    }
+    try {
+      this.p.index?.flushPending();
+    } catch (e) {
+      failure ??= e;
+    }
+    if (failure !== undefined) throw failure;
   }
 
   private notify(entries: DispatchEntry[]): void {
