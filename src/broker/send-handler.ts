@@ -81,7 +81,7 @@ function storedResponse(ctx: BrokerContext, request: RemotingCommand, code: numb
 }
 
 function answerPut(ctx: BrokerContext, request: RemotingCommand, result: PutResult, queueId: number, topic: string, started: number): RemotingCommand {
-  const outcome = putOutcome(result.status, ctx.config.maxMessageSize);
+  const outcome = putOutcome(result.status, ctx.config.maxMessageSize, ctx.config);
   const first = result.messages[0];
   if (!outcome.stored || first === undefined) {
     ctx.stats.recordPutFailure();

@@ -1,5 +1,6 @@
 // Pieces shared by the send paths (SEND_MESSAGE, SEND_MESSAGE_V2, SEND_BATCH_MESSAGE, CONSUMER_SEND_MSG_BACK):
 // header parsing, the topic checks of AbstractSendMessageProcessor.msgCheck, and the store status → code map.
+import path from 'node:path';
 import {
   optionalBool,
   optionalInt,
@@ -11,6 +12,7 @@ import {
 import { Perm, RequestCode, ResponseCode } from '../protocol/codes.js';
 import type { TopicConfig } from '../protocol/body-types.js';
 import { RETRY_GROUP_TOPIC_PREFIX } from '../protocol/message-const.js';
+import { diskPartitionSpaceUsedPercent, formatRatio } from '../store/retention-options.js';
 import type { PutStatus } from '../store/types.js';
 import type { BrokerContext } from './broker-context.js';
 import { BrokerError } from './broker-error.js';
@@ -106,13 +108,30 @@ export function checkSendTarget(ctx: BrokerContext, h: SendHeader, producer: str
   return tc;
 }
 
+/** The folders whose disks the SERVICE_NOT_AVAILABLE remark measures. */
+export interface StorePaths {
+  storePathCommitLog: string;
+  storePathRootDir: string;
+}
+
+/** SendMessageProcessor.diskUtil: "CL:  0.91 CQ:  0.91 INDEX:  0.91", used fractions of the store's disks. */
+export function diskUtil(paths: StorePaths): string {
+  const cl = diskPartitionSpaceUsedPercent(paths.storePathCommitLog);
+  const cq = diskPartitionSpaceUsedPercent(path.join(paths.storePathRootDir, 'consumequeue'));
+  const index = diskPartitionSpaceUsedPercent(path.join(paths.storePathRootDir, 'index'));
+  return `CL: ${formatRatio(cl)} CQ: ${formatRatio(cq)} INDEX: ${formatRatio(index)}`;
+}
+
+/** 4.9.8's remark for SERVICE_NOT_AVAILABLE (a full disk, a slave, a store shut down). */
+export function serviceNotAvailableRemark(paths: StorePaths): string {
+  return 'service not available now. It may be caused by one of the following reasons: ' +
+    `the broker's disk is full [${diskUtil(paths)}], messages are put to the slave, message store has been shut down, etc.`;
+}
+
 /** Writes are refused while the broker stops or when it is a slave (the store's checkStoreStatus in 4.9.8). */
 export function checkWritable(ctx: BrokerContext): void {
   if (ctx.isShuttingDown() || ctx.config.brokerRole === 'SLAVE') {
-    throw new BrokerError(
-      ResponseCode.SERVICE_NOT_AVAILABLE,
-      'service not available now. It may be caused by one of the following reasons: the broker\'s disk is full, messages are put to the slave, message store has been shut down, etc.',
-    );
+    throw new BrokerError(ResponseCode.SERVICE_NOT_AVAILABLE, serviceNotAvailableRemark(ctx.config));
   }
 }
 
@@ -127,8 +146,8 @@ export interface PutOutcome {
   remark?: string;
 }
 
-/** handlePutMessageResult's status → response code and remark. */
-export function putOutcome(status: PutStatus, maxMessageSize: number): PutOutcome {
+/** handlePutMessageResult's status → response code and remark (`paths` measure the disks for SERVICE_NOT_AVAILABLE). */
+export function putOutcome(status: PutStatus, maxMessageSize: number, paths?: StorePaths): PutOutcome {
   switch (status) {
     case 'PUT_OK':
       return { code: ResponseCode.SUCCESS, stored: true };
@@ -147,7 +166,9 @@ export function putOutcome(status: PutStatus, maxMessageSize: number): PutOutcom
       return {
         code: ResponseCode.SERVICE_NOT_AVAILABLE,
         stored: false,
-        remark: 'service not available now. It may be caused by one of the following reasons: the broker\'s disk is full, messages are put to the slave, message store has been shut down, etc.',
+        remark: paths === undefined
+          ? 'service not available now. It may be caused by one of the following reasons: the broker\'s disk is full, messages are put to the slave, message store has been shut down, etc.'
+          : serviceNotAvailableRemark(paths),
       };
     case 'OS_PAGECACHE_BUSY':
       return { code: ResponseCode.SYSTEM_ERROR, stored: false, remark: '[PC_SYNCHRONIZED]broker busy, start flow control for a while' };
