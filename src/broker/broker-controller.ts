@@ -9,7 +9,7 @@ import { TOPIC_SCHEDULE } from '../protocol/message-const.js';
 import { RemotingClient } from '../remoting/client.js';
 import { Dispatcher } from '../remoting/dispatcher.js';
 import { RemotingServer } from '../remoting/server.js';
-import type { Connection } from '../remoting/types.js';
+import type { Connection, RequestHandler } from '../remoting/types.js';
 import { DefaultMessageStore } from '../store/default-message-store.js';
 import type { HostAddress, MessageStore } from '../store/types.js';
 import { registerAdminExtraHandlers } from './admin-extra-handlers.js';
@@ -73,6 +73,8 @@ export class BrokerController {
   private readonly configVersion: DataVersion = newDataVersion(Date.now());
   private readonly configStore: BrokerConfigStore;
   private configLoadError: unknown;
+  private inflight = 0;
+  private readonly idleWaiters: Array<() => void> = [];
 
   constructor(config: BrokerConfig, private readonly options: BrokerControllerOptions = {}) {
     this.config = { ...config };
@@ -85,10 +87,22 @@ export class BrokerController {
       this.configLoadError = err;
     }
     const dispatcher = new Dispatcher();
-    const handler = guardRequests((request, conn) => {
+    const guarded = guardRequests((request, conn) => {
       if (!dispatcher.has(request.code)) log.warn(`request code ${request.code} not supported, from ${conn.remoteAddress}`);
       return dispatcher.handle(request, conn);
     }, () => this.ready);
+    // Requests being answered are counted, so that shutdown answers them before it closes the connections.
+    const handler: RequestHandler = (request, conn) => {
+      const result = guarded(request, conn);
+      if (result instanceof Promise) {
+        this.inflight++;
+        const done = (): void => {
+          if (--this.inflight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+        };
+        result.then(done, done);
+      }
+      return result;
+    };
     const host = options.host ?? (config.bindAddress || '0.0.0.0');
     this.main = new RemotingServer({ name: 'broker', host, port: config.listenPort, handler });
     // listenPort 0 (tests) binds both ports to free ones; otherwise the VIP port is listenPort - 2.
@@ -289,7 +303,9 @@ export class BrokerController {
     const ctx = this.ctx;
     if (ctx !== undefined) {
       await ctx.pullHold.shutdown();
-      // Let the answers to parked pulls leave before the connections close.
+      // Sends in flight (e.g. waiting for their fdatasync) are answered; new ones get SERVICE_NOT_AVAILABLE.
+      await this.inflightDone(Math.max(this.config.syncFlushTimeout, 1000) + 1000);
+      // Let the answers leave before the connections close.
       await new Promise<void>((resolve) => setTimeout(resolve, 20));
     }
     await Promise.allSettled([this.main.shutdown(), this.vip.shutdown()]);
@@ -302,6 +318,21 @@ export class BrokerController {
     await this.client.shutdown();
     this.ready = false;
     log.info(`The broker[${this.config.brokerName}, ${this.brokerAddr}] shutdown OK`);
+  }
+
+  /** Resolves when no request is being handled, or after `timeoutMs`. */
+  private inflightDone(timeoutMs: number): Promise<void> {
+    if (this.inflight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        log.warn(`shutdown: ${this.inflight} request(s) still unanswered after ${timeoutMs} ms`);
+        resolve();
+      }, timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   private persistAll(ctx: BrokerContext): void {
