@@ -83,6 +83,7 @@ export class PutService {
   private drainScheduled = false;
   /** A consume-queue or index write failed; its units stay staged and puts wait until a retry succeeds. */
   private dispatchBehind = false;
+  private dispatchError = '';
   private behindTimestamp = 0;
   private eagerScheduled = false;
   private readonly drainNow = (): void => {
@@ -116,7 +117,7 @@ export class PutService {
   put(msgs: MessageToStore[]): Promise<PutResult> {
     if (!this.accepting) return Promise.resolve(failedPut('SERVICE_NOT_AVAILABLE', 'message store is not running'));
     if (this.dispatchBehind && !this.catchUp()) {
-      return Promise.resolve(failedPut('SERVICE_NOT_AVAILABLE', 'the message store is not writable: a write to a consume queue or the index failed (is the disk full?)'));
+      return Promise.resolve(failedPut('SERVICE_NOT_AVAILABLE', `the message store is not writable: a consume queue or index write failed: ${this.dispatchError}`));
     }
     const refused = this.p.guard?.refusal();
     if (refused !== undefined) return Promise.resolve(failedPut('SERVICE_NOT_AVAILABLE', refused));
@@ -262,6 +263,7 @@ export class PutService {
    */
   private dispatchFailed(e: unknown): void {
     const reason = (e as Error).message;
+    this.dispatchError = reason;
     if (!this.dispatchBehind) this.p.log.error(`store: consume queue/index write failed, puts refused until it succeeds: ${reason}`);
     this.dispatchBehind = true;
     if (isDiskFullError(e)) this.p.guard?.diskFull(`consume queue/index write failed: ${reason}`);
@@ -273,7 +275,8 @@ export class PutService {
     try {
       this.flushDispatched();
     } catch (e) {
-      this.p.log.debug(`store: consume queue/index write still failing: ${(e as Error).message}`);
+      this.dispatchError = (e as Error).message;
+      this.p.log.debug(`store: consume queue/index write still failing: ${this.dispatchError}`);
       return false;
     }
     this.dispatchBehind = false;
