@@ -272,6 +272,40 @@ export class CommitLog {
   }
 
   /**
+   * HA slave: writes bytes received from the master at `offset`, which must be the committed end (or, for a
+   * log without segments, a segment start). Opens segments as the bytes need them; on a write error the
+   * log ends where it ended before and it throws.
+   */
+  appendRaw(offset: number, data: Buffer, lastTimestamp: number): void {
+    if (this.pendingLen > 0) throw new Error('commitlog: replicated bytes cannot be appended while local puts are pending');
+    if (this.starts.length === 0) {
+      if (offset % this.segmentSize !== 0) throw new Error(`commitlog: an empty log can only start at a segment boundary, not at ${offset}`);
+      this.writePos = this.flushedPos = offset;
+    } else if (offset !== this.writePos) {
+      throw new Error(`commitlog: replicated bytes for offset ${offset}, but the log ends at ${this.writePos}`);
+    }
+    let done = 0;
+    while (done < data.length) {
+      if (this.activeFd < 0 || this.writePos >= this.activeStart + this.segmentSize) {
+        const start = this.writePos - (this.writePos % this.segmentSize);
+        const idx = this.segmentIndexOf(start);
+        if (idx >= 0) this.openActive(idx);
+        else this.createSegment(start);
+      }
+      const n = Math.min(data.length - done, this.activeStart + this.segmentSize - this.writePos);
+      try {
+        writeFully(this.activeFd, data, done, n, this.writePos - this.activeStart);
+      } catch (e) {
+        this.zeroFrom(this.writePos);
+        throw e;
+      }
+      this.writePos += n;
+      done += n;
+    }
+    if (lastTimestamp > 0) this.lastCommittedTimestamp = lastTimestamp;
+  }
+
+  /**
    * After a failed write: the active segment holds zeros from `pos` on again. Shrinking and re-growing the
    * file frees the blocks instead of writing zeros, so it works on a full disk too.
    */

@@ -4,10 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { getLogger, type Logger } from '../common/logger.js';
 import { encodeSocketAddress } from '../protocol/message-id.js';
+import { MAX_RECORD_SIZE } from '../protocol/message.js';
 import { StoreCheckpoint } from './checkpoint.js';
 import { CommitLog } from './commit-log.js';
 import { ConsumeQueueTable } from './consume-queue-table.js';
 import { FilePool, fsyncDir } from './file-pool.js';
+import { goesToConsumeQueue, type DispatchEntry } from './dispatch.js';
 import { CommitLogFlusher, type SyncFunction } from './flush.js';
 import { MessageGetter } from './get-message.js';
 import { IndexService } from './index-service.js';
@@ -16,6 +18,7 @@ import { parseDelayLevels, validateStoreOptions, type StoreOptions } from './opt
 import { PutService } from './put-service.js';
 import { offsetInQueueByTime, queryByKey } from './queue-search.js';
 import { recover, type RecoveryReport } from './recovery.js';
+import { ReplicaAppender } from './replica-append.js';
 import { RetentionService, type CleanReport, type DiskUsage, type RetentionClock } from './retention.js';
 import type {
   GetMessageResult,
@@ -46,6 +49,9 @@ export class DefaultMessageStore implements MessageStore {
   private readonly puts: PutService;
   private readonly getter: MessageGetter;
   private readonly retention: RetentionService;
+  /** HA slave: writes and dispatches the commit-log bytes the master sends. */
+  private readonly replica: ReplicaAppender;
+  private readonly arrivedListeners: MessageArrivedListener[] = [];
   private readonly lock: StoreLock;
   private readonly delayLevels: number[];
   private readonly abortFile: string;
@@ -89,6 +95,15 @@ export class DefaultMessageStore implements MessageStore {
       guard: this.retention,
     });
     this.getter = new MessageGetter(this.commitLog, options, this.log);
+    this.replica = new ReplicaAppender({
+      commitLog: this.commitLog,
+      delayLevels: this.delayLevels,
+      log: this.log,
+      dispatch: (entry) => this.puts.dispatch(entry),
+      flushDispatched: () => this.puts.flushDispatched(),
+      dispatched: (entries) => this.replicaDispatched(entries),
+      maxRecordSize: MAX_RECORD_SIZE,
+    });
     this.lock = new StoreLock(root);
   }
 
@@ -215,6 +230,40 @@ export class DefaultMessageStore implements MessageStore {
 
   onMessageArrived(listener: MessageArrivedListener): void {
     this.puts.onMessageArrived(listener);
+    this.arrivedListeners.push(listener);
+  }
+
+  // ================================================================ replication (HA slave)
+
+  /** The next commit-log offset the master must send: the committed end plus a record still incomplete. */
+  getReplicaOffset(): number {
+    return this.replica.nextOffset;
+  }
+
+  /**
+   * Appends commit-log bytes received from the master at `offset` (= getReplicaOffset(), or a segment
+   * boundary when the store is empty) and dispatches the whole records among them. Throws ProtocolError for
+   * bytes that are not records at that offset, or the file error of a failed write.
+   */
+  appendToCommitLog(offset: number, data: Buffer): void {
+    if (this.state !== 'running') throw new Error('message store is not running');
+    if (this.commitLog.pendingLength > 0) throw new Error('replicated bytes cannot be appended while local puts are pending');
+    this.replica.append(offset, data);
+  }
+
+  private replicaDispatched(entries: DispatchEntry[]): void {
+    const last = entries[entries.length - 1];
+    if (last !== undefined) this.puts.lastDispatchedTimestamp = last.storeTimestamp;
+    for (const e of entries) {
+      if (!goesToConsumeQueue(e.sysFlag)) continue;
+      for (const listener of this.arrivedListeners) {
+        try {
+          listener(e.topic, e.queueId, e.queueOffset, e.tagsCode);
+        } catch (err) {
+          this.log.error(`store: message-arrived listener failed: ${(err as Error).message}`);
+        }
+      }
+    }
   }
 
   // ================================================================ retention

@@ -100,6 +100,12 @@ export interface MessageStore {
 
   getMinPhyOffset(): number;
   getMaxPhyOffset(): number;
+  /** HA master: committed commit-log bytes from `offset`, at most `maxBytes`, never past a segment end. */
+  getCommitLogData(offset: number, maxBytes: number): Buffer | undefined;
+  /** HA slave: the next commit-log offset expected from the master (committed end + an incomplete record held). */
+  getReplicaOffset(): number;
+  /** HA slave: writes the master's bytes at `offset` and dispatches the whole records; throws on bad bytes. */
+  appendToCommitLog(offset: number, data: Buffer): void;
   /** Drops a topic's consume queues (DELETE_TOPIC_IN_BROKER). */
   deleteTopics(topics: string[]): void;
   /** Topics that have consume queues on disk (used to find unused topics). */
