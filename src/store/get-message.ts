@@ -12,8 +12,10 @@ import type { GetMessageResult, GetMessageStatus, TagsCodeFilter } from './types
 const MIN_SCAN_BYTES = 16000;
 /** Upper bound on maxMsgNums, which only bounds the scan buffer here (the broker caps it lower). */
 export const MAX_PULL_BATCH = 10_000;
-/** Commit-log bytes fetched per read while collecting a batch. */
+/** Commit-log bytes fetched at most per read while collecting a batch. */
 const READ_WINDOW = 64 * 1024;
+/** A read extends over the next record only when at most this many unwanted bytes lie between them. */
+const MAX_READ_GAP = 4096;
 
 const TOTAL_MEMORY = os.totalmem();
 
@@ -28,19 +30,38 @@ export type GetMessageOptions = Pick<
   | 'offsetCheckInSlave'
 >;
 
-/** Fetches whole records from the commit log, reusing one read window for neighbours. */
+/**
+ * Fetches whole records from the commit log. A read covers the wanted record and the following units' records
+ * while each lies within MAX_READ_GAP of the previous and all within READ_WINDOW (and the byte budget) of the
+ * first, and no more: a queue's records lying back to back come from one read (and leave as one view, see
+ * joinRecords), while records of a queue scattered among many others' (RocketMQ's BenchmarkTest has 1024
+ * queues) cost one small read each, not a 64 KiB window each.
+ */
 class RecordReader {
   private buf: Buffer | undefined;
   private start = 0;
   private end = 0;
 
-  constructor(private readonly commitLog: CommitLog) {}
+  constructor(
+    private readonly commitLog: CommitLog,
+    private readonly units: Buffer,
+    private readonly unitBytes: number,
+  ) {}
 
-  get(phy: number, size: number, budget: number): Buffer | undefined {
+  /** The record of the unit at byte `unitPos` of the units, which says it is at `phy` and `size` bytes long. */
+  get(unitPos: number, phy: number, size: number, budget: number): Buffer | undefined {
     if (this.buf !== undefined && phy >= this.start && phy + size <= this.end) {
       return this.buf.subarray(phy - this.start, phy - this.start + size);
     }
-    const length = Math.max(size, Math.min(READ_WINDOW, budget));
+    const limit = Math.max(size, Math.min(READ_WINDOW, budget));
+    let want = phy + size;
+    for (let j = unitPos + CQ_UNIT_SIZE; j < this.unitBytes; j += CQ_UNIT_SIZE) {
+      const next = readInt64(this.units, j, 'consume queue phy offset');
+      const nextEnd = next + this.units.readInt32BE(j + 8);
+      if (next < phy || next - want > MAX_READ_GAP || nextEnd - phy > limit) break;
+      if (nextEnd > want) want = nextEnd;
+    }
+    const length = want - phy;
     const buf = Buffer.allocUnsafe(length);
     const n = this.commitLog.read(phy, buf, 0, length);
     if (n < size) return undefined;
@@ -96,7 +117,7 @@ export class MessageGetter {
   private collect(cq: ConsumeQueue, offset: number, maxNums: number, filter: TagsCodeFilter | null, units: Buffer, unitBytes: number): GetMessageResult {
     const maxOffsetPy = this.commitLog.maxOffset;
     const messages: Buffer[] = [];
-    const reader = new RecordReader(this.commitLog);
+    const reader = new RecordReader(this.commitLog, units, unitBytes);
     let status: GetMessageStatus = 'NO_MATCHED_MESSAGE';
     let total = 0;
     let nextPhyFileStart = -1;
@@ -111,7 +132,7 @@ export class MessageGetter {
       const inDisk = maxOffsetPy - phy > this.memoryBytes;
       if (this.isBatchFull(size, maxNums, total, messages.length, inDisk)) break;
       if (filter !== null && !filter(tagsCode)) continue;
-      const record = size > 0 ? reader.get(phy, size, this.byteBudget(inDisk) - total) : undefined;
+      const record = size > 0 ? reader.get(i, phy, size, this.byteBudget(inDisk) - total) : undefined;
       if (record === undefined || record.readInt32BE(0) !== size) {
         if (total === 0) status = 'MESSAGE_WAS_REMOVING';
         nextPhyFileStart = this.commitLog.nextSegmentStart(phy);
