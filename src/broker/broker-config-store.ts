@@ -97,8 +97,16 @@ export class BrokerConfigStore {
     if (this.configFile !== undefined) return { keys: [], warnings: [] };
     const text = readIfExists(this.file.file);
     if (text === undefined || text.trim() === '') return { keys: [], warnings: [] };
-    const update = applyBrokerConfigUpdates(config, text, this.file.file);
-    return { keys: parseJavaProperties(text, this.file.file).map((e) => e.key), warnings: update.warnings };
+    const keys = parseJavaProperties(text, this.file.file).map((e) => e.key);
+    // listenPort 0 (pick a free port: tests, embedded brokers) is not a port the config checks accept, so the
+    // overrides are applied to a copy with a placeholder and the free-port request is kept.
+    const anyPort = config.listenPort === 0 && !keys.includes('listenPort');
+    const copy: BrokerConfig = { ...config, ...(anyPort ? { listenPort: 10911 } : {}) };
+    const update = applyBrokerConfigUpdates(copy, text, this.file.file);
+    const { listenPort, haListenPort } = config;
+    Object.assign(config, copy);
+    if (anyPort) Object.assign(config, { listenPort, ...(keys.includes('haListenPort') ? {} : { haListenPort }) });
+    return { keys, warnings: update.warnings };
   }
 
   /** Writes the entries of an applied UPDATE_BROKER_CONFIG body into the file (atomically, previous content in .bak). */
