@@ -247,12 +247,13 @@ export const MESSAGE_COMMANDS: CommandSpec[] = [
       { short: 'g', long: 'consumerGroup', arg: true, desc: 'consumer group name' },
       { short: 's', long: 'beginTimestamp', arg: true, desc: 'begin time: currentTimeMillis | yyyy-MM-dd#HH:mm:ss:SSS' },
       { short: 'e', long: 'endTimestamp', arg: true, desc: 'end time: currentTimeMillis | yyyy-MM-dd#HH:mm:ss:SSS' },
+      { short: 'd', long: 'end', arg: true, desc: 'same as -e (the letter the seed guides give)' },
       { short: 'c', long: 'MessageNumber', arg: true, desc: 'how many messages (default 128)' },
     ],
     async run(ctx) {
       const events = await consumeMessage(ctx.admin(), {
         topic: ctx.req('t'), brokerName: ctx.str('b'), queueId: ctx.int('i'), offset: ctx.int('o'), group: ctx.str('g'),
-        begin: timestampOption(ctx, 's'), end: timestampOption(ctx, 'e'), count: ctx.int('c'),
+        begin: timestampOption(ctx, 's'), end: timestampOption(ctx, 'e') ?? timestampOption(ctx, 'd'), count: ctx.int('c'),
       });
       const decode = decoder('UTF-8');
       for (const e of events) {
