@@ -11,6 +11,7 @@ import { parseJavaProperties } from '../config/java-properties.js';
 import type { Dispatcher } from '../remoting/dispatcher.js';
 import type { Connection } from '../remoting/types.js';
 import type { BrokerContext } from './broker-context.js';
+import { earliestMessageTimeStamp } from './broker-stats.js';
 
 /** UPDATE_BROKER_CONFIG bodies are properties text; anything this big is not a config change. */
 export const MAX_CONFIG_UPDATE_BYTES = 1024 * 1024;
@@ -65,7 +66,7 @@ function runtimeInfo(ctx: BrokerContext): Record<string, string> {
     commitLogMaxOffset: String(ctx.store.getMaxPhyOffset()),
     dispatchBehindBytes: '0',
     pageCacheLockTimeMills: '0',
-    earliestMessageTimeStamp: '-1',
+    earliestMessageTimeStamp: String(earliestMessageTimeStamp(ctx.store)),
     startAcceptSendRequestTimeStamp: String(c.startAcceptSendRequestTimeStamp),
     sendThreadPoolQueueSize: '0',
     sendThreadPoolQueueCapacity: String(c.sendThreadPoolQueueCapacity),

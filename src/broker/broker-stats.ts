@@ -7,6 +7,7 @@
 // - the totals at this and yesterday's midnight, for clusterList -m.
 import fs from 'node:fs';
 import { formatJavaDouble } from '../protocol/fastjson.js';
+import { readInt64, storeTimestampPosition } from '../protocol/message.js';
 
 export const MAX_GROUP_TOPIC_RATES = 100_000;
 /** StoreStatsService keeps ten minutes of one-second snapshots. */
@@ -361,4 +362,20 @@ function diskUsedRatio(dir: string | undefined): number | undefined {
   } catch {
     return -1;
   }
+}
+
+/**
+ * DefaultMessageStore.getEarliestMessageTime(): the store time of the first message still in the commit log, -1 when
+ * there is none. clusterList's #Hour column is "now minus this".
+ */
+export function earliestMessageTimeStamp(store: { getMinPhyOffset(): number; lookMessageByOffset(offset: number): Buffer | undefined }): number {
+  let record: Buffer | undefined;
+  try {
+    record = store.lookMessageByOffset(store.getMinPhyOffset());
+  } catch {
+    return -1;
+  }
+  if (record === undefined || record.length < 44) return -1;
+  const pos = storeTimestampPosition(record.readInt32BE(36));
+  return pos + 8 <= record.length ? readInt64(record, pos, 'STORETIMESTAMP') : -1;
 }

@@ -46,6 +46,11 @@ test('brokerStatus -b: the runtime table sorted by key, with the message totals 
   const t = table(r.out);
   assert.equal(Number(t.get('msgPutTotalTodayNow')), before + 7);
   assert.ok(Number(t.get('putMessageTimesTotal')) >= 7);
+  // The first message still in the commit log was stored during this test run: clusterList's #Hour is that age.
+  const earliest = Number(t.get('earliestMessageTimeStamp'));
+  assert.ok(earliest > Date.now() - 600_000 && earliest <= Date.now(), `earliestMessageTimeStamp ${earliest}`);
+  const hour = Number(rows((await c.run('clusterList')).out)[0]![8]);
+  assert.ok(hour >= 0 && hour < 0.2, `#Hour ${hour}`);
   // The TPS strings keep StoreStatsService's "10s 1min 10min" layout (windows not yet filled stay empty).
   assert.match(t.get('putTps')!, /^(\d+\.\d+(E-?\d+)?)? ?(\d+\.\d+(E-?\d+)?)? ?(\d+\.\d+(E-?\d+)?)?$/);
   assert.match(t.get('getTotalTps')!, /^\d+\.\d+(E-?\d+)? \d+\.\d+(E-?\d+)? \d+\.\d+(E-?\d+)?$/);
