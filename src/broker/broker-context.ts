@@ -10,6 +10,7 @@ import type { ConsumerOffsetManager } from './consumer-offset-manager.js';
 import type { ProducerManager } from './producer-manager.js';
 import type { PullRequestHoldService } from './pull-request-hold-service.js';
 import type { RebalanceLockManager } from './rebalance-lock-manager.js';
+import type { BrokerReplication } from './replication.js';
 import type { ScheduleMessageService } from './schedule-message-service.js';
 import type { SubscriptionGroupManager } from './subscription-group-manager.js';
 import type { TopicConfigManager } from './topic-config-manager.js';
@@ -28,6 +29,8 @@ export interface BrokerContext {
   readonly pullHold: PullRequestHoldService;
   readonly schedule: ScheduleMessageService;
   readonly stats: BrokerStats;
+  /** Master/slave replication (HA): SYNC_MASTER sends wait on it. */
+  readonly replication?: BrokerReplication;
   /** True once shutdown began: writes are refused with SERVICE_NOT_AVAILABLE. */
   isShuttingDown(): boolean;
   /** Two-way registration with every NameServer (after admin topic changes), resolved when all answered. */

@@ -31,6 +31,7 @@ import { PullRequestHoldService } from './pull-request-hold-service.js';
 import { pullHandler } from './pull-handler.js';
 import { registerQueryHandlers } from './query-handlers.js';
 import { RebalanceLockManager } from './rebalance-lock-manager.js';
+import { BrokerReplication, type ReplicationTimings } from './replication.js';
 import { guardRequests } from './request-guard.js';
 import { ScheduleMessageService } from './schedule-message-service.js';
 import { sendBackHandler } from './send-back-handler.js';
@@ -47,6 +48,8 @@ export interface BrokerControllerOptions {
   host?: string;
   /** The file the config came from (`mqbroker -c`): UPDATE_BROKER_CONFIG rewrites it. See broker-config-store.ts. */
   configFile?: string;
+  /** Shorter HA reconnect and slave metadata-sync pauses than RocketMQ's (tests). */
+  replication?: ReplicationTimings;
 }
 
 const log = getLogger('broker');
@@ -63,6 +66,8 @@ export class BrokerController {
   private readonly dispatcher: Dispatcher;
   private readonly client = new RemotingClient({ name: 'broker' });
   private readonly registrar: NamesrvRegistrar;
+  /** Master/slave replication: the HA port, a slave's HA client and metadata copy. */
+  readonly replication: BrokerReplication;
   private readonly timers: NodeJS.Timeout[] = [];
   private ctx: BrokerContext | undefined;
   private housekeeping: ClientHousekeeping | undefined;
@@ -78,6 +83,7 @@ export class BrokerController {
 
   constructor(config: BrokerConfig, private readonly options: BrokerControllerOptions = {}) {
     this.config = { ...config };
+    this.replication = new BrokerReplication(this.config, options.replication);
     this.configStore = new BrokerConfigStore(options.configFile, this.config.storePathRootDir);
     try {
       const applied = this.configStore.applyOverrides(this.config);
@@ -146,18 +152,23 @@ export class BrokerController {
     let started: MessageStore | undefined;
     try {
       await this.vip.start();
+      // listenPort 0 asked for a free port (tests): the HA port is then a free one too.
+      const haPort = this.config.listenPort === 0 ? 0 : this.config.haListenPort;
       // listenPort 0 asked for a free port: from now on the config tells the real one.
       this.config.listenPort = this.main.port;
       const storeHost: HostAddress = { host: this.config.brokerIP1, port: this.main.port };
       const store = this.options.store ?? new DefaultMessageStore(storeOptionsOf(this.config, storeHost));
       await store.start();
       started = store;
+      await this.replication.start(store, this.options.host ?? (this.config.bindAddress || undefined), haPort);
       this.ctx = this.buildContext(store, storeHost);
     } catch (err) {
+      await this.replication.shutdown();
       await Promise.allSettled([this.main.shutdown(), this.vip.shutdown(), this.client.shutdown(), started?.shutdown()]);
       throw err;
     }
     this.startServices(this.ctx);
+    this.replication.startSlaveSync(this.ctx, this.client, () => this.brokerAddr);
     this.ready = true;
     await this.registerAll(false);
     this.startRegistrationTimer();
@@ -204,6 +215,7 @@ export class BrokerController {
       pullHold: new PullRequestHoldService({ longPollingEnable: c.longPollingEnable }),
       schedule,
       stats: new BrokerStats({ commitLogDir: c.storePathCommitLog, consumeQueueDir: path.join(c.storePathRootDir, 'consumequeue') }),
+      replication: this.replication,
       configVersion: this.configVersion,
       isShuttingDown: () => this.shuttingDown,
       registerWithNamesrvs: () => this.registerAll(false),
@@ -264,7 +276,8 @@ export class BrokerController {
 
   private async registerAll(oneway: boolean): Promise<void> {
     if (this.ctx === undefined || this.shuttingDown) return;
-    await this.registrar.registerAll(this.ctx.topics.wrapper(), oneway);
+    const results = await this.registrar.registerAll(this.ctx.topics.wrapper(), oneway);
+    this.replication.onRegistered(results);
   }
 
   /** A topic created by a send, send-back or heartbeat: one oneway registration per tick at most. */
@@ -309,6 +322,7 @@ export class BrokerController {
       await new Promise<void>((resolve) => setTimeout(resolve, 20));
     }
     await Promise.allSettled([this.main.shutdown(), this.vip.shutdown()]);
+    await this.replication.shutdown();
     if (ctx !== undefined) {
       await this.registrar.unregisterAll();
       await ctx.schedule.shutdown();

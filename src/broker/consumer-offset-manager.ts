@@ -97,6 +97,12 @@ export class ConsumerOffsetManager {
     }
   }
 
+  /** A slave takes its master's offsets (SlaveSynchronize.syncConsumerOffset): each topic@group entry is replaced. */
+  putAll(master: Map<string, Map<number, number>>): void {
+    for (const [key, queues] of master) this.table.set(key, new Map(queues));
+    this.dirty = true;
+  }
+
   encode(pretty = false): Buffer {
     return encodeConsumerOffsetSerializeWrapper({ offsetTable: this.table }, { pretty });
   }

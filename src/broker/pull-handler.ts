@@ -71,12 +71,10 @@ function processPull(ctx: BrokerContext, request: RemotingCommand, conn: Connect
   ctx.stats.recordGet(h.consumerGroup, h.topic, result.messages.length);
   let code = statusCode(result.status, h.queueOffset);
   let nextBeginOffset = result.nextBeginOffset;
+  // A slave serves what it has like a master (4.9.8 sets PULL_RETRY_IMMEDIATELY for a slave without
+  // slaveReadEnable, then overwrites it with the code of the store status); it only steers to the master.
   let suggest = ctx.config.slaveReadEnable ? (result.suggestPullingFromSlave ? group.whichBrokerWhenConsumeSlowly : group.brokerId) : MASTER_ID;
   const isSlave = ctx.config.brokerRole === 'SLAVE';
-  if (isSlave && !ctx.config.slaveReadEnable) {
-    code = ResponseCode.PULL_RETRY_IMMEDIATELY;
-    suggest = MASTER_ID;
-  }
   let answer: PullAnswer | undefined;
   if (code === ResponseCode.PULL_NOT_FOUND && allowSuspend && (h.sysFlag & FLAG_SUSPEND) !== 0) {
     answer = suspend(ctx, request, conn, h, filter);
@@ -86,6 +84,7 @@ function processPull(ctx: BrokerContext, request: RemotingCommand, conn: Connect
       if (isSlave && !ctx.config.offsetCheckInSlave) {
         nextBeginOffset = h.queueOffset;
         code = ResponseCode.PULL_RETRY_IMMEDIATELY;
+        suggest = group.brokerId;
       } else {
         log.warn(`PULL_OFFSET_MOVED:correction offset. topic=${h.topic}, groupId=${h.consumerGroup}, requestOffset=${h.queueOffset}, newOffset=${nextBeginOffset}, suggestBrokerId=${suggest}`);
       }

@@ -30,6 +30,7 @@ import {
   VERSION_V3_4_9,
   type SendHeader,
 } from './send-support.js';
+import { waitForSlave } from './replication.js';
 import { parseDelayLevel, redirectDelayed, scanSendProperties, storedProperties } from './send-properties.js';
 
 const log = getLogger('broker');
@@ -127,7 +128,7 @@ async function sendOne(ctx: BrokerContext, request: RemotingCommand, conn: Conne
   }
   checkPropertiesLength(msg.properties);
   const started = Date.now();
-  const result = await ctx.store.putMessage(msg);
+  const result = await waitForSlave(ctx, await ctx.store.putMessage(msg), h.properties);
   return answerPut(ctx, request, result, target.queueId, target.topic, started);
 }
 
@@ -209,6 +210,6 @@ async function sendBatch(ctx: BrokerContext, request: RemotingCommand, conn: Con
     };
   });
   const started = Date.now();
-  const result = await ctx.store.putMessages(msgs);
+  const result = await waitForSlave(ctx, await ctx.store.putMessages(msgs), h.properties);
   return answerPut(ctx, request, result, queueId, h.topic, started);
 }

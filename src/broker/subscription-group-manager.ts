@@ -106,6 +106,21 @@ export class SubscriptionGroupManager {
     return true;
   }
 
+  /**
+   * A slave copies its master's groups (SlaveSynchronize.syncSubscriptionGroupConfig): when the data versions
+   * differ the whole table and the version are replaced and persisted. True when something was replaced.
+   */
+  replaceFrom(master: SubscriptionGroupWrapper): boolean {
+    const dv = master.dataVersion;
+    if (dv.timestamp === this.dataVersion.timestamp && dv.counter === this.dataVersion.counter) return false;
+    this.table.clear();
+    for (const [name, g] of master.subscriptionGroupTable) this.table.set(name, g);
+    this.dataVersion.timestamp = dv.timestamp;
+    this.dataVersion.counter = dv.counter;
+    this.persist().catch((err: unknown) => log.error(`persist ${this.file.file} failed: ${String(err)}`));
+    return true;
+  }
+
   names(): string[] {
     return [...this.table.keys()];
   }

@@ -192,6 +192,21 @@ export class TopicConfigManager {
     nextVersion(this.dataVersion, this.now());
   }
 
+  /**
+   * A slave copies its master's table (SlaveSynchronize.syncTopicConfig): when the data versions differ the
+   * whole table and the version are replaced and persisted. True when something was replaced.
+   */
+  replaceFrom(master: TopicConfigSerializeWrapper): boolean {
+    const dv = master.dataVersion;
+    if (dv.timestamp === this.dataVersion.timestamp && dv.counter === this.dataVersion.counter) return false;
+    this.table.clear();
+    for (const [name, tc] of master.topicConfigTable) this.table.set(name, tc);
+    this.dataVersion.timestamp = dv.timestamp;
+    this.dataVersion.counter = dv.counter;
+    this.persist().catch((err: unknown) => log.error(`persist ${this.file.file} failed: ${String(err)}`));
+    return true;
+  }
+
   /** A snapshot for GET_ALL_TOPIC_CONFIG and the NameServer registration. */
   wrapper(): TopicConfigSerializeWrapper {
     return { topicConfigTable: new Map(this.table), dataVersion: { ...this.dataVersion } };
