@@ -8,7 +8,7 @@ import { RequestCode, ResponseCode } from '../../src/protocol/codes.js';
 import { RemotingClient } from '../../src/remoting/client.js';
 import type { Child } from './child.js';
 import type { BenchCluster, FlushDiskType } from './cluster.js';
-import { cpuMicros } from './procfs.js';
+import { cpuMicros, machineBusyMicros } from './procfs.js';
 
 export const TOPIC = 'BenchmarkTest';
 const RESULT_PREFIX = 'BENCHMARK_RESULT ';
@@ -74,10 +74,26 @@ interface ProducerRun {
   result: BenchProducerResult;
   brokerCpuUsPerMsg: number;
   clientCpuUsPerMsg: number;
+  /** Cores busy with anything but the broker, the NameServer and this client (other programs, kernel threads). */
+  otherCores: number;
 }
 
-/** Runs `mqtools benchmark producer`; CPU of broker and client is sampled over the measured period only. */
-export async function measureProducer(ctx: CaseContext, label: string, args: string[]): Promise<ProducerRun> {
+/** CPU of the benchmark's own processes and of the whole machine, sampled together. */
+function sample(ctx: CaseContext, pids: number[]): { ours: number; machine: number; at: number } {
+  let ours = 0;
+  for (const pid of [ctx.cluster.broker.pid, ctx.cluster.namesrv.pid, ...pids]) ours += cpuMicros(pid) ?? 0;
+  return { ours, machine: machineBusyMicros(), at: performance.now() * 1000 };
+}
+
+function otherCores(a: { ours: number; machine: number; at: number }, b: { ours: number; machine: number; at: number }): number {
+  return Math.max(0, (b.machine - a.machine) - (b.ours - a.ours)) / (b.at - a.at);
+}
+
+/**
+ * Runs `mqtools benchmark producer`; CPU of broker and client is sampled over the measured period only, and so is
+ * the rest of the machine's (`others`: pids of further benchmark processes, e.g. a consumer, that count as ours).
+ */
+export async function measureProducer(ctx: CaseContext, label: string, args: string[], others: number[] = []): Promise<ProducerRun> {
   const client = ctx.cluster.tool(label, ['benchmark', 'producer', '-t', TOPIC, '-s', String(ctx.bodySize), '--report-interval', '0', '--json', ...args]);
   const brokerPid = ctx.cluster.broker.pid;
   const started = settled(client.waitLine(/^Measurement started/, 120_000));
@@ -85,14 +101,16 @@ export async function measureProducer(ctx: CaseContext, label: string, args: str
   await started;
   const b0 = cpuMicros(brokerPid) ?? NaN;
   const c0 = cpuMicros(client.pid) ?? NaN;
+  const s0 = sample(ctx, [client.pid, ...others]);
   await complete;
   const b1 = cpuMicros(brokerPid) ?? NaN;
   const c1 = cpuMicros(client.pid) ?? NaN;
+  const s1 = sample(ctx, [client.pid, ...others]);
   await succeeded(client);
   const result = parseResult<BenchProducerResult>(client);
   if (result.failed > 0) ctx.log(`  ${label}: ${result.failed} failed sends, e.g. ${result.errors[0] ?? '?'}`);
   const completed = result.sent + result.failed;
-  return { result, brokerCpuUsPerMsg: (b1 - b0) / completed, clientCpuUsPerMsg: (c1 - c0) / completed };
+  return { result, brokerCpuUsPerMsg: (b1 - b0) / completed, clientCpuUsPerMsg: (c1 - c0) / completed, otherCores: otherCores(s0, s1) };
 }
 
 function producerMetrics(p: ProducerRun): Metrics {
@@ -104,6 +122,7 @@ function producerMetrics(p: ProducerRun): Metrics {
     failed: p.result.failed,
     brokerCpuUsPerMsg: p.brokerCpuUsPerMsg,
     clientCpuUsPerMsg: p.clientCpuUsPerMsg,
+    otherCores: p.otherCores,
   };
 }
 
@@ -147,8 +166,10 @@ export const CASES: CaseSpec[] = [
       const consumer = ctx.cluster.tool('consumer drain', ['benchmark', 'consumer', '-t', TOPIC, '-g', 'bench_drain', '--from', 'first',
         '-c', String(total), '--report-interval', '0', '--json']);
       const b0 = cpuMicros(ctx.cluster.broker.pid) ?? NaN;
+      const s0 = sample(ctx, [consumer.pid]);
       await settled(consumer.waitLine(/^\[Complete\]/, 1_800_000));
       const b1 = cpuMicros(ctx.cluster.broker.pid) ?? NaN;
+      const s1 = sample(ctx, [consumer.pid]);
       await succeeded(consumer);
       const r = parseResult<BenchConsumerResult>(consumer);
       return {
@@ -157,6 +178,7 @@ export const CASES: CaseSpec[] = [
         drainSec: r.drainSec,
         drainTps: total / r.drainSec,
         brokerCpuUsPerMsg: (b1 - b0) / total,
+        otherCores: otherCores(s0, s1),
       };
     },
   },
@@ -168,7 +190,7 @@ export const CASES: CaseSpec[] = [
       const consumer = ctx.cluster.tool('consumer (live)', ['benchmark', 'consumer', '-t', TOPIC, '-g', 'bench_live', '--from', 'last',
         '--warmup', String(ctx.warmup), '--report-interval', '0', '--json']);
       await settled(consumer.waitLine(/^Benchmark consumer started/, 60_000));
-      const p = await measureProducer(ctx, 'producer -w 16 (with consumer)', ['-w', '16', ...timed(ctx)]);
+      const p = await measureProducer(ctx, 'producer -w 16 (with consumer)', ['-w', '16', ...timed(ctx)], [consumer.pid]);
       consumer.signal('SIGINT');
       await succeeded(consumer);
       const c = parseResult<BenchConsumerResult>(consumer);

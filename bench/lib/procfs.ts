@@ -42,3 +42,12 @@ export function cpuMicros(pid: number): number | undefined {
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1e6) / clockTicksPerSecond();
 }
+
+/** CPU time the whole machine spent busy (all but idle and iowait), in µs, from /proc/stat. */
+export function machineBusyMicros(): number {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal
+  const busy = v[0]! + v[1]! + v[2]! + v[5]! + v[6]! + v[7]!;
+  return (busy * 1e6) / clockTicksPerSecond();
+}
