@@ -60,6 +60,9 @@ export class BrokerReplication {
     await service.start();
     this.service = service;
     c.haListenPort = service.port;
+    if (host !== undefined && host !== '0.0.0.0' && host !== '::' && c.brokerIP2 !== host) {
+      log.warn(`the HA port listens on ${host} (bindAddress) but slaves are told brokerIP2:haListenPort = ${c.brokerIP2}:${service.port}; set brokerIP2=${host}`);
+    }
     store.onMessageArrived(() => service.wakeup());
     if (c.brokerRole === 'SLAVE') {
       this.client = new HAClient(store, {
