@@ -76,6 +76,9 @@ export class ReplicationWaiters {
       this.list = [];
       this.head = 0;
       this.unordered = false;
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = Infinity;
     } else if (this.head > 1024 && this.head * 2 > this.list.length) {
       this.list = this.list.slice(this.head);
       this.head = 0;
@@ -87,7 +90,6 @@ export class ReplicationWaiters {
     clearTimeout(this.timer);
     this.timerAt = deadline;
     this.timer = setTimeout(() => this.expire(), Math.max(0, deadline - this.clock()));
-    this.timer.unref();
   }
 
   /** Times out every waiter past its deadline and arms the timer for the next deadline. */

@@ -220,6 +220,40 @@ describe('HA master and slave over loopback', () => {
   });
 });
 
+describe('HA slave against a misbehaving master', () => {
+  it('closes on a frame for another offset and reconnects, asking again for its own offset', async () => {
+    const s = await openStore(smallOptions(tempDir('mismatch')));
+    cleanups.push(() => s.shutdown());
+    await s.putMessage(message('TopicHA', 0, 'local'));
+    const own = s.getReplicaOffset();
+    const peers: RawPeer[] = [];
+    const arrivals: Array<() => void> = [];
+    const server = net.createServer((sock) => {
+      peers.push(new RawPeer(sock));
+      for (const a of arrivals.splice(0)) a();
+    });
+    await new Promise<void>((r) => server.listen({ port: 0, host: '127.0.0.1' }, () => r()));
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    const connection = async (n: number): Promise<RawPeer> => {
+      while (peers.length < n) await withTimeout(new Promise<void>((r) => arrivals.push(r)), WAIT_MS, `connection #${n}`);
+      return peers[n - 1]!;
+    };
+    const client = slave(s, (server.address() as net.AddressInfo).port);
+    client.start();
+    const first = await connection(1);
+    await first.until((b) => b.length >= 8, 'the first report');
+    assert.equal(Number(first.bytes.readBigInt64BE(0)), own);
+    const closed = new Promise<void>((r) => first.socket.once('close', () => r()));
+    first.socket.write(Buffer.concat([encodeReport(own + 100), Buffer.from([0, 0, 0, 0])]));
+    await withTimeout(closed, WAIT_MS, 'the slave to drop a master that sent the wrong offset');
+    const second = await connection(2);
+    await second.until((b) => b.length >= 8, 'the report on the new connection');
+    assert.equal(Number(second.bytes.readBigInt64BE(0)), own);
+    assert.equal(s.getReplicaOffset(), own, 'nothing was appended');
+    second.socket.destroy();
+  });
+});
+
 describe('HA wire compatibility with the captured 4.9.8 streams', () => {
   const masterToSlave = readFixture('ha', 'master-to-slave.stream.bin');
   const captured = decodeFrames(masterToSlave);
