@@ -10,6 +10,8 @@ import { waitFor } from '../support/wait.js';
 import { TestCluster, uniq } from './cluster.js';
 import { Inbox } from './inbox.js';
 
+/** How late a commit timer may fire on a busy CI machine. */
+const COMMIT_SLACK_MS = 1000;
 const FAST = { pollNameServerInterval: 500, heartbeatBrokerInterval: 500, rebalanceInterval: 500, persistConsumerOffsetInterval: 200 } as const;
 
 describe('orderly consumption and rebalancing', () => {
@@ -146,6 +148,7 @@ describe('orderly consumption and rebalancing', () => {
       await c1.start();
       await inbox.count(50);
       const joinedAt = Date.now();
+      const uncommittedSince = joinedAt - FAST.persistConsumerOffsetInterval - COMMIT_SLACK_MS;
       const c2 = make('c2');
       await c2.start();
       await waitFor(() => mine(c1) === 2 && mine(c2) === 2, { timeoutMs: 10_000, what: 'a 2/2 split after the join' });
@@ -165,11 +168,12 @@ describe('orderly consumption and rebalancing', () => {
       for (const dup of inbox.duplicates()) {
         const seen = inbox.items.filter((r) => r.body === dup);
         assert.equal(new Set(seen.map((r) => r.consumer)).size, seen.length, `${dup} consumed twice by one consumer`);
-        assert.ok(seen[0]!.at >= joinedAt, `${dup} was consumed before any hand-over began, yet delivered again`);
+        assert.ok(seen[0]!.at >= uncommittedSince, `${dup} was consumed and committed long before the join, yet delivered again`);
       }
-      // Only work c1 did while the join was being settled can repeat (c2 read offsets c1 had not yet committed);
-      // the leave repeats nothing because c1 commits before it unregisters.
-      const inFlightAtJoin = inbox.items.filter((r) => r.consumer === 'c1' && r.at >= joinedAt && r.at < leftAt).length;
+      // Only work c1 had not yet committed when c2 read the offsets can repeat: what c1 consumed during the join,
+      // plus at most one commit interval before it (with slack for timers on a loaded 2-core machine).
+      // The leave repeats nothing because c1 commits before it unregisters.
+      const inFlightAtJoin = inbox.items.filter((r) => r.consumer === 'c1' && r.at >= uncommittedSince && r.at < leftAt).length;
       assert.ok(inbox.duplicates().length <= inFlightAtJoin, `${inbox.duplicates().length} duplicates, ${inFlightAtJoin} in flight`);
       assert.ok(inbox.duplicates().every((d) => inbox.items.find((r) => r.body === d)!.at < leftAt), 'no duplicate from the leave');
     } finally {
