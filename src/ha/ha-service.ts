@@ -165,7 +165,6 @@ export class HAService {
   private readonly waiters: ReplicationWaiters;
   private timer: NodeJS.Timeout | undefined;
   private boundPort = 0;
-  private wakeScheduled = false;
   private stopped = false;
   /** Highest offset any slave ever acked (RocketMQ push2SlaveMaxOffset). */
   private pushedToSlave = 0;
@@ -215,14 +214,12 @@ export class HAService {
     return new Promise((resolve) => (this.server.listening ? this.server.close(() => resolve()) : resolve()));
   }
 
-  /** New commit-log bytes: send them (coalesced to one pass per tick). */
+  /**
+   * New commit-log bytes: send them now (the store calls this for every message it made readable; after the
+   * first call of a write batch the rest find nothing new, which costs two comparisons).
+   */
   wakeup(): void {
-    if (this.wakeScheduled || this.slaves.size === 0) return;
-    this.wakeScheduled = true;
-    setImmediate(() => {
-      this.wakeScheduled = false;
-      for (const s of this.slaves) s.pump();
-    });
+    for (const s of this.slaves) s.pump();
   }
 
   /** RocketMQ isSlaveOK: a slave is connected and not more than haSlaveFallbehindMax behind `endOffset`. */
