@@ -72,6 +72,15 @@ export class BrokerReplication {
         reconnectDelayMs: this.timings.haReconnectDelayMs,
       });
       this.client.start();
+    } else {
+      // printMasterAndSlaveDiff: 10 s after start, then every minute.
+      const first = setTimeout(() => {
+        const print = (): void => log.info(`Slave fall behind master: ${store.getMaxPhyOffset() - service.ackedOffset} bytes`);
+        print();
+        this.timers.push(setInterval(print, 60_000));
+      }, 10_000);
+      first.unref();
+      this.timers.push(first);
     }
   }
 

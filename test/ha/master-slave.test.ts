@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { vipChannelAddr } from '../../src/broker/slave-synchronize.js';
 import { decodeSubscriptionGroupWrapper, decodeTopicConfigSerializeWrapper } from '../../src/protocol/bodies.js';
 import { RequestCode, ResponseCode } from '../../src/protocol/codes.js';
+import { decodeMessages } from '../../src/protocol/message.js';
 import { HaCluster } from './ha-cluster.js';
 
 const TOPIC = 'HaTopic';
@@ -37,12 +38,24 @@ describe('master and slave brokers', () => {
       await c.startMaster({ brokerRole: 'ASYNC_MASTER' });
       await c.createTopic(TOPIC);
       await sendMany(c, 200, 'before-slave');
+      const keyed = await c.send(c.masterAddr, TOPIC, 'keyed message', 1, 'WAIT\u0001true\u0002KEYS\u0001ha-key-1');
+      assert.equal(keyed.code, ResponseCode.SUCCESS);
       const slave = await c.startSlave();
       assert.equal(slave.replication.haClient?.masterAddress, `127.0.0.1:${c.masterPort + 1}`, 'learned from the registration answer');
       await c.caughtUp();
       // Topics come with the metadata copy (normally 3 s after start, every 10 s).
       await slave.replication.slaveSynchronize!.syncAll();
       await assertSameQueues(c);
+
+      // Queries are served by the slave from its own index and commit log.
+      const byId = await c.call(slave.brokerAddr, RequestCode.VIEW_MESSAGE_BY_ID, { offset: String(parseInt(keyed.extFields.msgId!.slice(16), 16)) });
+      assert.equal(byId.code, ResponseCode.SUCCESS);
+      assert.equal(decodeMessages(byId.body!)[0]!.body.toString(), 'keyed message');
+      const byKey = await c.call(slave.brokerAddr, RequestCode.QUERY_MESSAGE, {
+        topic: TOPIC, key: 'ha-key-1', maxNum: '32', beginTimestamp: '0', endTimestamp: String(Number.MAX_SAFE_INTEGER),
+      });
+      assert.equal(byKey.code, ResponseCode.SUCCESS);
+      assert.deepEqual(decodeMessages(byKey.body!).map((m) => m.body.toString()), ['keyed message']);
 
       // A slave pull: served, steers to the master (suggestWhichBrokerId 0), never commits an offset.
       const r = await c.pull(slave.brokerAddr, GROUP, TOPIC, 1, 0, 4 | 1, 3);
