@@ -169,6 +169,7 @@ export class DefaultMessageStore implements MessageStore {
     try {
       await this.retention.stop();
       this.puts.drain();
+      this.replica.close();
       const caughtUp = this.puts.catchUp();
       const flushed = await this.flusher.flushAll(Math.max(this.options.syncFlushTimeout, 1000));
       this.flusher.stop();
@@ -242,8 +243,9 @@ export class DefaultMessageStore implements MessageStore {
 
   /**
    * Appends commit-log bytes received from the master at `offset` (= getReplicaOffset(), or a segment
-   * boundary when the store is empty) and dispatches the whole records among them. Throws ProtocolError for
-   * bytes that are not records at that offset, or the file error of a failed write.
+   * boundary when the store is empty); the whole records among them reach their consume queues and the index
+   * in the next event-loop turn. Throws ProtocolError for bytes that are not records at that offset, or the
+   * file error of a failed write.
    */
   appendToCommitLog(offset: number, data: Buffer): void {
     if (this.state !== 'running') throw new Error('message store is not running');

@@ -6,10 +6,13 @@
 // short is held in memory until the next frame completes it. So a slave killed at any moment recovers a
 // commit log that ends on a record boundary, and an ack the slave sends never covers half a message. The
 // offset the slave reports is the committed end plus the held bytes: the next byte it expects.
+//
+// Dispatch comes one event-loop turn after the write (as RocketMQ's ReputMessageService trails the commit
+// log), so the slave's acknowledgement never waits for consume-queue and index writes.
 import { ProtocolError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { BLANK_MAGIC_CODE, MAGIC_CODE } from '../protocol/message-const.js';
-import { FIXED_PART_V4, readInt64, readRecordLayout } from '../protocol/message.js';
+import { FIXED_PART_V4, readInt64, readRecordLayout, type RecordLayout } from '../protocol/message.js';
 import { END_RECORD_LENGTH, type CommitLog } from './commit-log.js';
 import { dispatchEntryOfRecord, type DispatchEntry } from './dispatch.js';
 
@@ -29,6 +32,14 @@ export interface ReplicaAppendParts {
 
 const EMPTY = Buffer.alloc(0);
 
+/** A record written to the commit log, waiting for its dispatch. */
+interface WrittenRecord {
+  buf: Buffer;
+  pos: number;
+  layout: RecordLayout;
+  phy: number;
+}
+
 export class ReplicaAppender {
   /** Bytes after the committed end that do not make a whole unit yet. */
   private held: Buffer = EMPTY;
@@ -36,6 +47,14 @@ export class ReplicaAppender {
   private heldAt = 0;
   /** A consume-queue or index write failed; staged units are retried with the next append. */
   private dispatchBehind = false;
+  /** Written, not yet dispatched (next turn). */
+  private written: WrittenRecord[] = [];
+  private dispatchScheduled = false;
+  private closed = false;
+  private readonly dispatchNow = (): void => {
+    this.dispatchScheduled = false;
+    this.dispatchWritten();
+  };
 
   constructor(private readonly p: ReplicaAppendParts) {}
 
@@ -66,14 +85,14 @@ export class ReplicaAppender {
     if (data.length === 0) return;
     const base = this.held.length > 0 ? this.heldAt : offset;
     const buf = this.held.length > 0 ? Buffer.concat([this.held, data]) : data;
-    const entries: DispatchEntry[] = [];
+    const records: WrittenRecord[] = [];
     let failure: ProtocolError | undefined;
     let pos = 0;
     try {
       for (;;) {
         const unit = this.unitLength(buf, pos, base + pos);
         if (unit === 0 || pos + unit > buf.length) break;
-        if (buf.readInt32BE(pos + 4) === MAGIC_CODE) entries.push(this.entryOf(buf, pos, base + pos));
+        if (buf.readInt32BE(pos + 4) === MAGIC_CODE) records.push(this.checkRecord(buf, pos, base + pos));
         pos += unit;
       }
     } catch (e) {
@@ -81,18 +100,45 @@ export class ReplicaAppender {
       failure = e;
     }
     if (pos > 0) {
-      const last = entries[entries.length - 1];
-      commitLog.appendRaw(base, buf.subarray(0, pos), last?.storeTimestamp ?? 0);
+      const last = records[records.length - 1];
+      commitLog.appendRaw(base, buf.subarray(0, pos), last === undefined ? 0 : readInt64(last.buf, last.layout.storeTimestampPos, 'STORETIMESTAMP'));
+      for (const r of records) this.written.push(r);
+      if (!this.dispatchScheduled && !this.closed) {
+        this.dispatchScheduled = true;
+        setImmediate(this.dispatchNow);
+      }
     }
     if (failure !== undefined) {
       this.held = EMPTY;
-      this.dispatch(entries);
       throw failure;
     }
     // A copy: the frame's buffer belongs to the socket reader.
     this.held = pos === buf.length ? EMPTY : Buffer.from(buf.subarray(pos));
     this.heldAt = base + pos;
+  }
+
+  /** Dispatches every written record now (the store calls it before it closes). */
+  dispatchWritten(): void {
+    const written = this.written;
+    if (written.length === 0 && !this.dispatchBehind) return;
+    this.written = [];
+    const entries: DispatchEntry[] = [];
+    for (const r of written) {
+      try {
+        entries.push(dispatchEntryOfRecord(r.buf, r.pos, r.layout, r.phy, this.p.delayLevels));
+      } catch (e) {
+        // Topic or queue id the store cannot file: the record stays in the commit log, undispatched (as recovery).
+        if (!(e instanceof ProtocolError)) throw e;
+        this.p.log.error(`store: replicated record not dispatched: ${e.message}`);
+      }
+    }
     this.dispatch(entries);
+  }
+
+  /** Dispatches what is written and stops scheduling (store shutdown). */
+  close(): void {
+    this.dispatchWritten();
+    this.closed = true;
   }
 
   /** Forgets a held partial record (the master will send it again from the committed end). */
@@ -122,11 +168,11 @@ export class ReplicaAppender {
     return size;
   }
 
-  private entryOf(buf: Buffer, pos: number, phy: number): DispatchEntry {
+  private checkRecord(buf: Buffer, pos: number, phy: number): WrittenRecord {
     const layout = readRecordLayout(buf, pos);
     const stored = readInt64(buf, pos + 28, 'PHYSICALOFFSET');
     if (stored !== phy) throw new ProtocolError(`replicated record at ${phy} says PHYSICALOFFSET ${stored}`);
-    return dispatchEntryOfRecord(buf, pos, layout, phy, this.p.delayLevels);
+    return { buf, pos, layout, phy };
   }
 
   private dispatch(entries: DispatchEntry[]): void {

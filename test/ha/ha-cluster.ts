@@ -171,5 +171,8 @@ export function reportedAtLeast(client: HAClient, offset: number, timeoutMs = TI
   };
   const off = client.onReport(check);
   check();
-  return withTimeout(done.promise, timeoutMs, () => `the slave to report ${offset} (last ${client.reportedOffset})`).finally(off);
+  // Consume queues follow the commit log one event-loop turn after the write (and the report).
+  return withTimeout(done.promise, timeoutMs, () => `the slave to report ${offset} (last ${client.reportedOffset})`)
+    .finally(off)
+    .then(() => new Promise<void>((r) => setImmediate(r)));
 }

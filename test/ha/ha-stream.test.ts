@@ -54,7 +54,10 @@ function reported(client: HAClient, offset: number): Promise<void> {
   };
   const off = client.onReport(check);
   check();
-  return withTimeout(done.promise, WAIT_MS, () => `slave report >= ${offset} (last ${client.reportedOffset})`).finally(off);
+  // Consume queues follow the commit log one event-loop turn after the write (and the report).
+  return withTimeout(done.promise, WAIT_MS, () => `slave report >= ${offset} (last ${client.reportedOffset})`)
+    .finally(off)
+    .then(() => new Promise<void>((r) => setImmediate(r)));
 }
 
 async function put(store: DefaultMessageStore, count: number, tag = 'm'): Promise<number> {

@@ -36,7 +36,7 @@ async function fill(store: DefaultMessageStore, count: number, seed: number): Pr
 }
 
 /** Copies master bytes [from, to) to the slave in chunks like transfer frames: random sizes, never across a segment. */
-function replicate(master: DefaultMessageStore, slave: DefaultMessageStore, from: number, to: number, seed: number): void {
+async function replicate(master: DefaultMessageStore, slave: DefaultMessageStore, from: number, to: number, seed: number): Promise<void> {
   const rand = rng(seed);
   let offset = from;
   while (offset < to) {
@@ -46,6 +46,12 @@ function replicate(master: DefaultMessageStore, slave: DefaultMessageStore, from
     offset += data.length;
     assert.equal(slave.getReplicaOffset(), offset);
   }
+  await dispatched();
+}
+
+/** Consume queues and index follow the commit log one event-loop turn later. */
+function dispatched(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function queueContents(store: DefaultMessageStore, topic: string, queueId: number, from: number): string[] {
@@ -78,7 +84,7 @@ describe('replicated appends (slave store)', () => {
       await fill(master, 400, 1);
       const end = master.getMaxPhyOffset();
       assert.ok(end > 4 * 64 * 1024, 'several segments');
-      replicate(master, slave, 0, end, 2);
+      await replicate(master, slave, 0, end, 2);
       assert.equal(slave.getMaxPhyOffset(), end);
       assert.equal(slave.getMinPhyOffset(), 0);
       assertSameQueues(master, slave);
@@ -89,7 +95,7 @@ describe('replicated appends (slave store)', () => {
       slave = await openStore(smallOptions(slaveDir));
       assert.equal(slave.getReplicaOffset(), end);
       await fill(master, 100, 3);
-      replicate(master, slave, end, master.getMaxPhyOffset(), 4);
+      await replicate(master, slave, end, master.getMaxPhyOffset(), 4);
       assertSameQueues(master, slave);
     } finally {
       await slave.shutdown();
@@ -112,7 +118,7 @@ describe('replicated appends (slave store)', () => {
       slave = await openStore(smallOptions(slaveDir));
       assert.equal(slave.getReplicaOffset(), first.length);
       assert.equal(slave.recovery?.truncatedReason, undefined, 'nothing torn to cut');
-      replicate(master, slave, first.length, master.getMaxPhyOffset(), 6);
+      await replicate(master, slave, first.length, master.getMaxPhyOffset(), 6);
       assertSameQueues(master, slave);
     } finally {
       await slave.shutdown();
@@ -128,7 +134,7 @@ describe('replicated appends (slave store)', () => {
       const segment = 64 * 1024;
       const start = master.getMaxPhyOffset() - (master.getMaxPhyOffset() % segment);
       assert.throws(() => slave.appendToCommitLog(start + 1, Buffer.alloc(8)), ProtocolError);
-      replicate(master, slave, start, master.getMaxPhyOffset(), 8);
+      await replicate(master, slave, start, master.getMaxPhyOffset(), 8);
       assert.equal(slave.getMinPhyOffset(), start);
       for (const topic of TOPICS) {
         for (let q = 0; q < 3; q++) {
@@ -164,6 +170,7 @@ describe('replicated appends (slave store)', () => {
       assert.throws(() => slave.appendToCommitLog(firstLength, garbage), /MAGICCODE/);
       assert.equal(slave.getMaxPhyOffset(), firstLength + secondLength, 'the good record before the garbage is kept');
       assert.equal(slave.getReplicaOffset(), firstLength + secondLength);
+      await dispatched();
       assert.equal(slave.getMaxOffsetInQueue(decodeMessages(data.subarray(0, firstLength))[0]!.topic, 0) > 0, true);
     } finally {
       await slave.shutdown();
@@ -179,6 +186,7 @@ describe('replicated appends (slave store)', () => {
         if (frame.body.length > 0) slave.appendToCommitLog(frame.offset, frame.body);
         else if (slave.getMaxPhyOffset() !== 0) assert.equal(frame.offset, slave.getReplicaOffset(), 'heartbeats name the next offset');
       }
+      await dispatched();
       assert.equal(slave.getReplicaOffset(), 1105620);
       assert.equal(slave.getMaxPhyOffset(), 1105620);
       assert.equal(slave.getMinPhyOffset(), 1048576);
