@@ -162,6 +162,21 @@ describe('master and slave brokers', () => {
     }
   });
 
+  it('a slave with haMasterAddress replicates without a NameServer', async () => {
+    const c = await HaCluster.create();
+    try {
+      await c.startMaster({ brokerRole: 'ASYNC_MASTER' });
+      await c.createTopic(TOPIC);
+      await sendMany(c, 30, 'static');
+      const slave = await c.startSlave({ namesrvAddr: '', haMasterAddress: `127.0.0.1:${c.masterPort + 1}` });
+      await c.caughtUp();
+      assert.equal(slave.store.getMaxPhyOffset(), c.master!.store.getMaxPhyOffset());
+      assert.equal(slave.replication.slaveSynchronize!.masterAddr, undefined, 'no NameServer named the master: no metadata copy');
+    } finally {
+      await c.stop();
+    }
+  });
+
   it('GET_ALL_TOPIC_CONFIG goes to the VIP channel (port - 2)', () => {
     assert.equal(vipChannelAddr('127.0.0.2:10911'), '127.0.0.2:10909');
     assert.equal(vipChannelAddr('[::1]:10911'), '[::1]:10909');
