@@ -115,11 +115,11 @@ function rows(m: Map<string, Metrics>): TargetRow[] {
   const row = (what: string, target: string, value: number, text: string, apache: string, ok: (v: number) => boolean): TargetRow => ({
     what, target, measured: text, apache, met: Number.isFinite(value) ? ok(value) : undefined,
   });
-  const asyncRss = Math.max(get('async-16', 'brokerRssMB'), get('async-inflight-256', 'brokerRssMB'));
+  const asyncRss = maxOf([get('async-16', 'brokerRssMB'), get('async-inflight-256', 'brokerRssMB')]);
   const all = [...m.values()];
   const startupBroker = medianOf(all.map((x) => x.brokerStartupMs ?? NaN));
   const startupNs = medianOf(all.map((x) => x.namesrvStartupMs ?? NaN));
-  const nsRss = Math.max(...all.map((x) => x.namesrvRssMB ?? NaN).filter(Number.isFinite));
+  const nsRss = maxOf(all.map((x) => x.namesrvRssMB ?? NaN));
   return [
     row('ASYNC_FLUSH, 16 concurrent sync senders: send TPS', '≥ 25,000 msg/s', get('async-16', 'sendTps'), fmtInt(get('async-16', 'sendTps')), '11,200', (v) => v >= 25_000),
     row('ASYNC_FLUSH, async sends, 256 in flight: send TPS', '≥ 60,000 msg/s', get('async-inflight-256', 'sendTps'), fmtInt(get('async-inflight-256', 'sendTps')), '16,100', (v) => v >= 60_000),
@@ -134,6 +134,12 @@ function rows(m: Map<string, Metrics>): TargetRow[] {
     row('broker start-up until its port accepts connections', '≤ 500 ms', startupBroker, `${fmt(startupBroker, 0)} ms`, '4.4 s', (v) => v <= 500),
     row('NameServer start-up until its port accepts connections', '≤ 300 ms', startupNs, `${fmt(startupNs, 0)} ms`, '3.5 s', (v) => v <= 300),
   ];
+}
+
+/** The largest finite value, NaN when there is none. */
+function maxOf(values: number[]): number {
+  const finite = values.filter(Number.isFinite);
+  return finite.length > 0 ? Math.max(...finite) : NaN;
 }
 
 function medianOf(values: number[]): number {

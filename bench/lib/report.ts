@@ -1,6 +1,7 @@
 // The figures as markdown: the targets table (median of runs) and the per-case details, written between
 // markers into docs/performance.md so the hand-written analysis around them stays.
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Metrics } from './cases.js';
 
 export const BEGIN = '<!-- bench:begin (written by bench/run.ts; edits inside are overwritten) -->';
@@ -43,6 +44,7 @@ export function targetTable(rows: TargetRow[]): string {
 
 /** Replaces the text between the markers (or appends the block) in `file`; creates the file with `skeleton`. */
 export function writeBlock(file: string, block: string, skeleton: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : skeleton;
   const wrapped = `${BEGIN}\n${block.trimEnd()}\n${END}`;
   const b = text.indexOf(BEGIN);
