@@ -12,6 +12,18 @@ interface LineWaiter {
   resolve: (m: RegExpMatchArray) => void;
 }
 
+/** Children still running: killed if the benchmark itself exits early (an error, Ctrl-C). */
+const live = new Set<Child>();
+process.once('exit', () => {
+  for (const c of live) c.proc.kill('SIGKILL');
+});
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    for (const c of live) c.proc.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+
 export class Child {
   readonly proc: ChildProcess;
   readonly startedAt = performance.now();
@@ -29,8 +41,10 @@ export class Child {
       this.stderr += chunk;
       if (this.stderr.length > 1_000_000) this.stderr = this.stderr.slice(-500_000);
     });
+    live.add(this);
     this.exited = new Promise((resolve) => {
       this.proc.once('exit', (code, signal) => {
+        live.delete(this);
         this.exit = { code, signal };
         resolve(this.exit);
       });

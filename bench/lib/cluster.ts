@@ -86,6 +86,7 @@ export class BenchCluster {
       ].join('\n'));
       broker = new Child('mqbroker', [BROKER_JS, '-c', brokerConf], env, o.brokerNodeArgs ?? []);
       const boot = broker.waitLine(/The broker\[[^\]]*\] boot success/, BOOT_TIMEOUT_MS);
+      boot.catch(() => undefined); // awaited below unless the start-up fails first
       const brokerStartupMs = await untilAccepting(broker, brokerPort);
       await boot;
       return new BenchCluster(namesrv, broker, namesrvAddr, namesrvStartupMs, brokerStartupMs, logDir, o.toolNodeArgs ?? []);
