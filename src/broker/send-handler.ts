@@ -118,6 +118,8 @@ async function sendOne(ctx: BrokerContext, request: RemotingCommand, conn: Conne
     properties: storedProperties(scan, ctx.config.brokerClusterName),
     reconsumeTimes: h.reconsumeTimes,
     preparedTransactionOffset: 0,
+    // WAIT is not stored, but WAIT=false still means "do not wait for the flush" (isWaitStoreMsgOK).
+    waitStoreMsgOK: scan.wait === undefined || scan.wait.toLowerCase() === 'true',
   };
   const level = parseDelayLevel(scan.delay);
   if (level > 0 && isDelayable(target.sysFlag)) {

@@ -26,6 +26,8 @@ export interface ScannedProperties {
   delay: string | undefined;
   /** TRAN_MSG=true (a transactional half message). */
   transactionPrepared: boolean;
+  /** The sender's WAIT value (dropped from `kept` but still steering the flush wait). */
+  wait: string | undefined;
 }
 
 function keyIs(s: string, index: number, sep: number, key: string): boolean {
@@ -40,6 +42,7 @@ export function scanSendProperties(props: string): ScannedProperties {
   let kept = '';
   let delay: string | undefined;
   let transactionPrepared = false;
+  let wait: string | undefined;
   const len = props.length;
   let index = 0;
   let runStart = 0;
@@ -56,8 +59,10 @@ export function scanSendProperties(props: string): ScannedProperties {
         } else if (keyIs(props, index, sep, PROPERTY_TRANSACTION_PREPARED)) {
           transactionPrepared = props.slice(sep + 1, end).toLowerCase() === 'true';
           drop = false;
+        } else if (keyIs(props, index, sep, PROPERTY_WAIT_STORE_MSG_OK)) {
+          wait = props.slice(sep + 1, end);
         } else {
-          drop = keyIs(props, index, sep, PROPERTY_WAIT_STORE_MSG_OK) || keyIs(props, index, sep, PROPERTY_CLUSTER);
+          drop = keyIs(props, index, sep, PROPERTY_CLUSTER);
         }
       }
     }
@@ -72,7 +77,7 @@ export function scanSendProperties(props: string): ScannedProperties {
     while (runEnd > runStart && props.endsWith(PROPERTY_SEPARATOR, runEnd)) runEnd--;
     kept = appendRun(kept, props.slice(runStart, runEnd));
   }
-  return { kept, delay, transactionPrepared };
+  return { kept, delay, transactionPrepared, wait };
 }
 
 function appendRun(kept: string, run: string): string {

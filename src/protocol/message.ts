@@ -58,6 +58,8 @@ export interface StorableMessage {
   properties: string;
   reconsumeTimes: number;
   preparedTransactionOffset: number;
+  /** The sender's WAIT property when the broker stripped it from `properties`; absent: read WAIT from them. */
+  waitStoreMsgOK?: boolean;
 }
 
 // ---- int64 as JS numbers: exact within ±2^53, which covers offsets and millisecond timestamps ----

@@ -153,7 +153,7 @@ export class PutService {
       this.eagerScheduled = true;
       process.nextTick(this.drainEager);
     }
-    const wait = this.p.options.flushDiskType === 'SYNC_FLUSH' && waitsForStore(first.properties);
+    const wait = this.p.options.flushDiskType === 'SYNC_FLUSH' && (first.waitStoreMsgOK ?? waitsForStore(first.properties));
     return new Promise((resolve) => this.pendingPuts.push({ messages: appended, end, wait, resolve }));
   }
 
