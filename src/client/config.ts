@@ -5,7 +5,10 @@ import { parseAddress } from '../remoting/address.js';
 import { illegalArgument } from './errors.js';
 
 export interface ClientOptions {
-  /** NameServer list "host:port;host:port". Default: the NAMESRV_ADDR environment variable. */
+  /**
+   * NameServer list "host:port;host:port". Default, as Java's ClientConfig: the `rocketmq.namesrv.addr` setting
+   * (Java's system property; here an environment entry of that name), then the NAMESRV_ADDR environment variable.
+   */
   namesrvAddr?: string;
   /** Second part of the client id `ip@instanceName`. Default: "<pid>#<nanotime>", as the 4.9.8 Java client. */
   instanceName?: string;
@@ -35,10 +38,12 @@ export const MAX_TOPIC_LENGTH = 127;
 const NAME_PATTERN = /^[%|a-zA-Z0-9_-]+$/;
 /** More NameServers than this in one list is surely a mistake (and would make failover loops long). */
 const MAX_NAMESRV_ADDRS = 64;
+/** Java's `-Drocketmq.namesrv.addr`; it wins over NAMESRV_ADDR there too. */
+export const NAMESRV_ADDR_PROPERTY = 'rocketmq.namesrv.addr';
 const HOUR = 3_600_000;
 
 export function resolveClientConfig(options: ClientOptions, env: NodeJS.ProcessEnv = process.env): ResolvedClientConfig {
-  const namesrvAddrs = parseNamesrvAddr(options.namesrvAddr ?? env.NAMESRV_ADDR);
+  const namesrvAddrs = parseNamesrvAddr(options.namesrvAddr ?? env[NAMESRV_ADDR_PROPERTY] ?? env.NAMESRV_ADDR);
   const instanceName = options.instanceName ?? defaultInstanceName();
   checkName('instanceName', instanceName, /^[^@\s]+$/, MAX_GROUP_LENGTH);
   const clientIP = options.clientIP ?? localAddress();
@@ -57,7 +62,7 @@ export function resolveClientConfig(options: ClientOptions, env: NodeJS.ProcessE
 /** "a:9876;b:9876" (commas and whitespace tolerated) -> ["a:9876", "b:9876"]; each entry checked. */
 export function parseNamesrvAddr(text: string | undefined): string[] {
   if (text === undefined || text.trim() === '') {
-    throw illegalArgument('no NameServer address: set the namesrvAddr option or the NAMESRV_ADDR environment variable');
+    throw illegalArgument('no NameServer address: set the namesrvAddr option, rocketmq.namesrv.addr or the NAMESRV_ADDR environment variable');
   }
   const addrs = text.split(/[;,\s]+/).filter((a) => a !== '');
   if (addrs.length > MAX_NAMESRV_ADDRS) throw illegalArgument(`namesrvAddr lists ${addrs.length} addresses, more than ${MAX_NAMESRV_ADDRS}`);

@@ -210,6 +210,10 @@ describe('client options', () => {
   it('NameServer lists: ";"-separated host:port, from the option or NAMESRV_ADDR', () => {
     assert.deepEqual(parseNamesrvAddr('a:9876;b:9877'), ['a:9876', 'b:9877']);
     assert.deepEqual(resolveClientConfig({}, { NAMESRV_ADDR: '127.0.0.1:9876' }).namesrvAddrs, ['127.0.0.1:9876']);
+    // rocketmq.namesrv.addr (Java's system property) wins over NAMESRV_ADDR; the option wins over both.
+    const env = { NAMESRV_ADDR: '127.0.0.1:9876', 'rocketmq.namesrv.addr': '127.0.0.2:9876;127.0.0.3:9876' };
+    assert.deepEqual(resolveClientConfig({}, env).namesrvAddrs, ['127.0.0.2:9876', '127.0.0.3:9876']);
+    assert.deepEqual(resolveClientConfig({ namesrvAddr: '127.0.0.4:9876' }, env).namesrvAddrs, ['127.0.0.4:9876']);
     assert.throws(() => resolveClientConfig({}, {}), /NAMESRV_ADDR/);
     assert.throws(() => parseNamesrvAddr('localhost'), /not host:port/);
     assert.throws(() => resolveClientConfig({ namesrvAddr: 'a:1', pollNameServerInterval: -5 }), /pollNameServerInterval/);
