@@ -4,8 +4,8 @@
 // (GET_CONSUMER_RUNNING_INFO, as the client answers it) and ConsumeMessageDirectlyResult. Shapes follow fastjson:
 // alphabetical fields, MessageQueue-keyed maps written with object keys.
 import { ProtocolError } from '../common/errors.js';
-import type { ConsumeStats, MessageQueue, OffsetWrapper, SubscriptionData } from './body-types.js';
-import { decodeConsumeStats } from './bodies.js';
+import type { ConsumeStats, MessageQueue, SubscriptionData } from './body-types.js';
+import { decodeConsumeStats, decodeMessageQueueValue, messageQueueBean, offsetWrapperBean, queuePairs } from './bodies.js';
 import {
   JsonDouble,
   JsonObject,
@@ -149,44 +149,21 @@ function keyText(k: JsonValue, where: string): string {
   throw new ProtocolError(`${where}: map key must be a string`);
 }
 
-export function messageQueueBean(mq: MessageQueue): JsonBean {
-  return { brokerName: mq.brokerName, queueId: mq.queueId, topic: mq.topic };
-}
-
-function decodeMessageQueue(v: JsonValue, where: string): MessageQueue {
-  const o = asObject(v, where);
-  return {
-    topic: asString(o.get('topic'), `${where}.topic`),
-    brokerName: asString(o.get('brokerName'), `${where}.brokerName`),
-    queueId: asInt(o.get('queueId'), `${where}.queueId`),
-  };
-}
-
 /** A MessageQueue-keyed map: object-literal keys, or such JSON inside a string key. */
 function queueMap<T>(o: JsonObject, where: string, read: (v: JsonValue, where: string) => T): Array<[MessageQueue, T]> {
   const out: Array<[MessageQueue, T]> = [];
   o.entries.forEach(([k, v], i) => {
     const keyWhere = `${where} key #${i}`;
     const key = typeof k === 'string' && k.startsWith('{') ? parseFastjson(k, { what: keyWhere }) : k;
-    const mq = decodeMessageQueue(key, keyWhere);
+    const mq = decodeMessageQueueValue(key, keyWhere);
     out.push([mq, read(v, `${where}[${mq.topic}/${mq.brokerName}/${mq.queueId}]`)]);
   });
-  return out;
-}
-
-function queuePairs<V>(pairs: ReadonlyArray<readonly [MessageQueue, V]>, f: (v: V) => JsonInput): Map<JsonInput, JsonInput> {
-  const out = new Map<JsonInput, JsonInput>();
-  for (const [mq, v] of pairs) out.set(messageQueueBean(mq), f(v));
   return out;
 }
 
 const long = (v: JsonValue, where: string): number => asLong(v, where);
 
 // ---------------------------------------------------------------------------------------------- ConsumeStatsList
-
-function offsetWrapperBean(ow: OffsetWrapper): JsonBean {
-  return { brokerOffset: ow.brokerOffset, consumerOffset: ow.consumerOffset, lastTimestamp: ow.lastTimestamp };
-}
 
 function consumeStatsBean(cs: ConsumeStats): JsonBean {
   return { consumeTps: new JsonDouble(cs.consumeTps), offsetTable: queuePairs(cs.offsetTable, offsetWrapperBean) };
@@ -276,7 +253,7 @@ export function decodeQueryConsumeTimeSpanBody(input: Input): QueueTimeSpan[] {
     const where = `${w}.consumeTimeSpanSet[${i}]`;
     const o = asObject(v, where);
     return {
-      messageQueue: decodeMessageQueue(o.get('messageQueue') ?? null, `${where}.messageQueue`),
+      messageQueue: decodeMessageQueueValue(o.get('messageQueue') ?? null, `${where}.messageQueue`),
       minTimeStamp: num(o, 'minTimeStamp', where),
       maxTimeStamp: num(o, 'maxTimeStamp', where),
       consumeTimeStamp: num(o, 'consumeTimeStamp', where),

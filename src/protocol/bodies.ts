@@ -180,7 +180,7 @@ function mapValues<K, V>(m: ReadonlyMap<K, V>, f: (v: V) => JsonInput): Map<K, J
   return out;
 }
 
-function queuePairs<V>(pairs: ReadonlyArray<readonly [MessageQueue, V]>, f: (v: V) => JsonInput): Map<JsonInput, JsonInput> {
+export function queuePairs<V>(pairs: ReadonlyArray<readonly [MessageQueue, V]>, f: (v: V) => JsonInput): Map<JsonInput, JsonInput> {
   const out = new Map<JsonInput, JsonInput>();
   for (const [mq, v] of pairs) out.set(messageQueueBean(mq), f(v));
   return out;
@@ -206,11 +206,11 @@ const CONSUME_FROM_WHERE: readonly ConsumeFromWhere[] = [
 ];
 const LANGUAGE_CODES = ['JAVA', 'CPP', 'DOTNET', 'PYTHON', 'DELPHI', 'ERLANG', 'RUBY', 'OTHER', 'HTTP', 'GO', 'PHP', 'OMS', 'RUST'];
 
-function messageQueueBean(mq: MessageQueue): JsonBean {
+export function messageQueueBean(mq: MessageQueue): JsonBean {
   return { brokerName: mq.brokerName, queueId: mq.queueId, topic: mq.topic };
 }
 
-function decodeMessageQueueValue(v: JsonValue, where: string): MessageQueue {
+export function decodeMessageQueueValue(v: JsonValue, where: string): MessageQueue {
   const o = asObject(v, where);
   return {
     topic: asString(o.get('topic'), `${where}.topic`),
@@ -651,7 +651,7 @@ export function decodeProducerConnection(input: Input): ProducerConnection {
 
 // ---------------------------------------------------------------------------------------------- stats
 
-function offsetWrapperBean(ow: OffsetWrapper): JsonBean {
+export function offsetWrapperBean(ow: OffsetWrapper): JsonBean {
   return { brokerOffset: ow.brokerOffset, consumerOffset: ow.consumerOffset, lastTimestamp: ow.lastTimestamp };
 }
 
