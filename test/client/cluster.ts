@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { BrokerController } from '../../src/broker/broker-controller.js';
+import { Producer } from '../../src/client/index.js';
 import { configureLogging } from '../../src/common/logger.js';
 import { brokerConfigFrom, type BrokerConfig } from '../../src/config/broker-config.js';
 import { defaultNamesrvConfig } from '../../src/config/namesrv-config.js';
@@ -139,4 +141,32 @@ let seq = 0;
 /** A topic/group name unique in this process. */
 export function uniq(prefix: string): string {
   return `${prefix}_${process.pid}_${++seq}`;
+}
+
+export interface ClusterWithProducer {
+  readonly cluster: TestCluster;
+  readonly producer: Producer;
+}
+
+/** For a describe block: a one-broker cluster and a started producer, from its before() to its after(). */
+export function clusterWithProducer(): ClusterWithProducer {
+  let cluster: TestCluster | undefined;
+  let producer: Producer | undefined;
+  before(async () => {
+    cluster = await TestCluster.start();
+    producer = new Producer({ producerGroup: uniq('pg'), namesrvAddr: cluster.namesrvAddr });
+    await producer.start();
+  });
+  after(async () => {
+    await producer?.shutdown();
+    await cluster?.stop();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} used outside the describe block's tests`);
+    return value;
+  };
+  return {
+    get cluster() { return started(cluster, 'cluster'); },
+    get producer() { return started(producer, 'producer'); },
+  };
 }

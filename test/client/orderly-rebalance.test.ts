@@ -1,13 +1,13 @@
 // Orderly consumption under broker locks, and queue hand-over when consumers join and leave a group, against a
 // real NameServer and broker in this process.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Producer, PushConsumer, type Message, type MessageQueue } from '../../src/index.js';
+import { PushConsumer, type Message, type MessageQueue } from '../../src/index.js';
 import { decodeLockBatchResponseBody, encodeLockBatchRequestBody } from '../../src/protocol/bodies.js';
 import { createRequest } from '../../src/protocol/command.js';
 import { RequestCode } from '../../src/protocol/codes.js';
 import { waitFor } from '../support/wait.js';
-import { TestCluster, uniq } from './cluster.js';
+import { clusterWithProducer, uniq } from './cluster.js';
 import { Inbox } from './inbox.js';
 
 /** How late a commit timer may fire on a busy CI machine. */
@@ -15,30 +15,18 @@ const COMMIT_SLACK_MS = 1000;
 const FAST = { pollNameServerInterval: 500, heartbeatBrokerInterval: 500, rebalanceInterval: 500, persistConsumerOffsetInterval: 200 } as const;
 
 describe('orderly consumption and rebalancing', () => {
-  let cluster: TestCluster;
-  let producer: Producer;
-
-  before(async () => {
-    cluster = await TestCluster.start();
-    producer = new Producer({ producerGroup: uniq('pg'), namesrvAddr: cluster.namesrvAddr });
-    await producer.start();
-  });
-
-  after(async () => {
-    await producer.shutdown();
-    await cluster.stop();
-  });
+  const env = clusterWithProducer();
 
   const byKey = (mqs: MessageQueue[], _m: Message, key: number): MessageQueue => mqs[key % mqs.length]!;
 
   /** Which of `mqs` another client could lock right now (LOCK_BATCH_MQ as a stranger). */
   async function lockableByStranger(group: string, mqs: MessageQueue[]): Promise<number> {
     const body = encodeLockBatchRequestBody({ consumerGroup: group, clientId: 'stranger@1', mqSet: mqs });
-    const r = await cluster.admin.invoke(cluster.brokerAddr(), createRequest(RequestCode.LOCK_BATCH_MQ, {}, body), 3000);
+    const r = await env.cluster.admin.invoke(env.cluster.brokerAddr(), createRequest(RequestCode.LOCK_BATCH_MQ, {}, body), 3000);
     const got = decodeLockBatchResponseBody(r.body!).lockOKMQSet;
     if (got.length > 0) {
       const unlock = encodeLockBatchRequestBody({ consumerGroup: group, clientId: 'stranger@1', mqSet: got });
-      await cluster.admin.invoke(cluster.brokerAddr(), createRequest(RequestCode.UNLOCK_BATCH_MQ, {}, unlock), 3000);
+      await env.cluster.admin.invoke(env.cluster.brokerAddr(), createRequest(RequestCode.UNLOCK_BATCH_MQ, {}, unlock), 3000);
     }
     return got.length;
   }
@@ -46,17 +34,17 @@ describe('orderly consumption and rebalancing', () => {
   it('keeps per-queue order, one batch at a time, across a consumer restart, with no loss and no duplicate', async () => {
     const topic = uniq('OrderTopic');
     const group = uniq('cg_order');
-    await cluster.createTopic(topic, 4);
+    await env.cluster.createTopic(topic, 4);
     const KEYS = 4;
     const PER_KEY = 30;
     for (let seq = 0; seq < PER_KEY; seq++) {
-      for (let key = 0; key < KEYS; key++) await producer.send({ topic, body: `${key}:${seq}` }, byKey, key);
+      for (let key = 0; key < KEYS; key++) await env.producer.send({ topic, body: `${key}:${seq}` }, byKey, key);
     }
     const inbox = new Inbox();
     const busy = new Set<number>();
     let overlap = false;
     const make = (name: string) => {
-      const c = new PushConsumer({ consumerGroup: group, namesrvAddr: cluster.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', ...FAST });
+      const c = new PushConsumer({ consumerGroup: group, namesrvAddr: env.cluster.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', ...FAST });
       c.subscribe(topic);
       c.registerOrderlyListener(async (msgs, ctx) => {
         const q = ctx.messageQueue.queueId;
@@ -92,12 +80,12 @@ describe('orderly consumption and rebalancing', () => {
 
   it('a failing orderly batch is retried in place: nothing behind it is consumed first', async () => {
     const topic = uniq('OrderRetryTopic');
-    await cluster.createTopic(topic, 1);
-    for (let i = 0; i < 5; i++) await producer.send({ topic, body: `s${i}` });
+    await env.cluster.createTopic(topic, 1);
+    for (let i = 0; i < 5; i++) await env.producer.send({ topic, body: `s${i}` });
     const inbox = new Inbox();
     let failures = 0;
     const c = new PushConsumer({
-      consumerGroup: uniq('cg_order_retry'), namesrvAddr: cluster.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+      consumerGroup: uniq('cg_order_retry'), namesrvAddr: env.cluster.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       suspendCurrentQueueTimeMillis: 10, ...FAST,
     });
     c.subscribe(topic);
@@ -122,10 +110,10 @@ describe('orderly consumption and rebalancing', () => {
   it('a consumer joining and one leaving: queues move, nothing is lost, and only in-flight work may repeat', async () => {
     const topic = uniq('RebalanceTopic');
     const group = uniq('cg_rebalance');
-    await cluster.createTopic(topic, 4);
+    await env.cluster.createTopic(topic, 4);
     const inbox = new Inbox();
     const make = (name: string) => {
-      const c = new PushConsumer({ consumerGroup: group, namesrvAddr: cluster.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', ...FAST });
+      const c = new PushConsumer({ consumerGroup: group, namesrvAddr: env.cluster.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', ...FAST });
       c.subscribe(topic);
       c.registerMessageListener(async (msgs) => {
         await new Promise((r) => setImmediate(r));
@@ -139,7 +127,7 @@ describe('orderly consumption and rebalancing', () => {
     let sent = 0;
     const sender = (async () => {
       while (sending) {
-        await producer.send({ topic, body: `m${sent}` });
+        await env.producer.send({ topic, body: `m${sent}` });
         sent++;
       }
     })();

@@ -1,24 +1,12 @@
 // The lite PullConsumer against a real NameServer and broker in this process: assign, poll, seek, commit and the
 // async iterator.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { MQClientError, Producer, PullConsumer, type MessageExt } from '../../src/index.js';
-import { TestCluster, uniq } from './cluster.js';
+import { MQClientError, PullConsumer, type MessageExt } from '../../src/index.js';
+import { clusterWithProducer, uniq } from './cluster.js';
 
 describe('PullConsumer (lite, assign mode)', () => {
-  let cluster: TestCluster;
-  let producer: Producer;
-
-  before(async () => {
-    cluster = await TestCluster.start();
-    producer = new Producer({ producerGroup: uniq('pg'), namesrvAddr: cluster.namesrvAddr });
-    await producer.start();
-  });
-
-  after(async () => {
-    await producer.shutdown();
-    await cluster.stop();
-  });
+  const env = clusterWithProducer();
 
   async function pollUntil(c: PullConsumer, n: number, deadlineMs = 10_000): Promise<MessageExt[]> {
     const out: MessageExt[] = [];
@@ -33,9 +21,9 @@ describe('PullConsumer (lite, assign mode)', () => {
   it('assign + poll from the start, commit, and a new consumer of the group continues after the commit', async () => {
     const topic = uniq('PullTopic');
     const group = uniq('cg_pull');
-    await cluster.createTopic(topic, 2);
-    for (let i = 0; i < 10; i++) await producer.send({ topic, body: `p${i}` });
-    const c = new PullConsumer({ consumerGroup: group, namesrvAddr: cluster.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', autoCommit: false });
+    await env.cluster.createTopic(topic, 2);
+    for (let i = 0; i < 10; i++) await env.producer.send({ topic, body: `p${i}` });
+    const c = new PullConsumer({ consumerGroup: group, namesrvAddr: env.cluster.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', autoCommit: false });
     await c.start();
     const queues = await c.fetchMessageQueues(topic);
     assert.equal(queues.length, 2);
@@ -47,8 +35,8 @@ describe('PullConsumer (lite, assign mode)', () => {
     assert.equal(committed.reduce((a, b) => a + b, 0), 10);
     await c.shutdown();
 
-    for (let i = 10; i < 14; i++) await producer.send({ topic, body: `p${i}` });
-    const c2 = new PullConsumer({ consumerGroup: group, namesrvAddr: cluster.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' });
+    for (let i = 10; i < 14; i++) await env.producer.send({ topic, body: `p${i}` });
+    const c2 = new PullConsumer({ consumerGroup: group, namesrvAddr: env.cluster.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' });
     await c2.start();
     c2.assign(queues);
     const rest = await pollUntil(c2, 4);
@@ -59,9 +47,9 @@ describe('PullConsumer (lite, assign mode)', () => {
 
   it('seek moves the next poll of a queue; out-of-range offsets are refused', async () => {
     const topic = uniq('SeekTopic');
-    await cluster.createTopic(topic, 1);
-    for (let i = 0; i < 6; i++) await producer.send({ topic, body: `s${i}` });
-    const c = new PullConsumer({ consumerGroup: uniq('cg_seek'), namesrvAddr: cluster.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' });
+    await env.cluster.createTopic(topic, 1);
+    for (let i = 0; i < 6; i++) await env.producer.send({ topic, body: `s${i}` });
+    const c = new PullConsumer({ consumerGroup: uniq('cg_seek'), namesrvAddr: env.cluster.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' });
     await c.start();
     try {
       const [q] = await c.fetchMessageQueues(topic);
@@ -82,11 +70,11 @@ describe('PullConsumer (lite, assign mode)', () => {
 
   it('for await yields messages one by one with tag filtering; shutdown ends the loop', async () => {
     const topic = uniq('IterTopic');
-    await cluster.createTopic(topic, 1);
-    const c = new PullConsumer({ consumerGroup: uniq('cg_iter'), namesrvAddr: cluster.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', pollTimeoutMillis: 200 });
+    await env.cluster.createTopic(topic, 1);
+    const c = new PullConsumer({ consumerGroup: uniq('cg_iter'), namesrvAddr: env.cluster.namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', pollTimeoutMillis: 200 });
     await c.start();
     c.assign(await c.fetchMessageQueues(topic), 'TagA');
-    for (const [body, tags] of [['a0', 'TagA'], ['b0', 'TagB'], ['a1', 'TagA'], ['a2', 'TagA']] as const) await producer.send({ topic, body, tags });
+    for (const [body, tags] of [['a0', 'TagA'], ['b0', 'TagB'], ['a1', 'TagA'], ['a2', 'TagA']] as const) await env.producer.send({ topic, body, tags });
     const seen: string[] = [];
     for await (const msg of c) {
       seen.push(msg.body.toString());
@@ -96,13 +84,13 @@ describe('PullConsumer (lite, assign mode)', () => {
   });
 
   it('refuses use before start and bad arguments', async () => {
-    const c = new PullConsumer({ consumerGroup: uniq('cg_bad'), namesrvAddr: cluster.namesrvAddr });
+    const c = new PullConsumer({ consumerGroup: uniq('cg_bad'), namesrvAddr: env.cluster.namesrvAddr });
     await assert.rejects(c.poll(10), (e: unknown) => e instanceof MQClientError && /not|CREATED/.test(e.message));
     await c.start();
     assert.throws(() => c.assign([{ topic: 'T', brokerName: 'b', queueId: -1 }]), /not a MessageQueue/);
     await assert.rejects(c.poll(-1), /non-negative/);
     await assert.rejects(c.fetchMessageQueues(uniq('NoSuchTopic')), /No route info/);
     await c.shutdown();
-    assert.throws(() => new PullConsumer({ consumerGroup: 'g', namesrvAddr: cluster.namesrvAddr, pullBatchSize: 0 }), /pullBatchSize/);
+    assert.throws(() => new PullConsumer({ consumerGroup: 'g', namesrvAddr: env.cluster.namesrvAddr, pullBatchSize: 0 }), /pullBatchSize/);
   });
 });
