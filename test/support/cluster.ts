@@ -47,8 +47,10 @@ export class ServerProcess {
     readonly args: string[],
     readonly env: NodeJS.ProcessEnv,
     readonly logDir: string,
+    /** The program run with `args`; another one (e.g. `ip netns exec NS node ...`) only for the netns lab. */
+    readonly command: string = process.execPath,
   ) {
-    this.child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.setEncoding('utf8');
     this.child.stderr?.setEncoding('utf8');
     this.child.stdout?.on('data', (chunk: string) => {
@@ -242,7 +244,7 @@ export class BrokerHandle {
 }
 
 /** Environment for a child: ours minus NAMESRV_ADDR (tests set it explicitly), plus its own log folder. */
-function childEnv(logDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function childEnv(logDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.NAMESRV_ADDR;
   delete env.NODE_TEST_CONTEXT; // children are servers, not test files
