@@ -1,12 +1,19 @@
-// startMonitoring: one round of MonitorService's work, returned as data (the CLI repeats it every minute).
-// For every group with a %RETRY% topic: the backlog per topic (UndoneMsgs) and the clients' running info analysed.
-import { RETRY_GROUP_TOPIC_PREFIX } from '../protocol/message-const.js';
+// startMonitoring (4.9.8 tools/monitor/MonitorService): every round (first after 20 s, then every minute), for every
+// group with a %RETRY% topic, the backlog per topic (UndoneMsgs) and the clients' running info analysed; and all
+// the time a push consumer of OFFSET_MOVED_EVENT reporting each range a consumer skipped (DeleteMsgsEvent).
+import { getLogger } from '../common/logger.js';
+import { PushConsumer } from '../client/index.js';
+import { RETRY_GROUP_TOPIC_PREFIX, TOPIC_OFFSET_MOVED_EVENT } from '../protocol/message-const.js';
+import { decodeOffsetMovedEvent, offsetMovedEventText, type OffsetMovedEvent } from '../protocol/offset-moved-event.js';
 import type { MQAdmin } from './admin-client.js';
 import { examineTopicRouteInfo, fetchAllTopicList, getMaxOffset, masterOfRoute, pullAt } from './api.js';
 import { analyzeProcessQueue, analyzeSubscription } from './consumer.js';
 import { examineConsumeStats, examineConsumerConnectionInfo, getConsumerRunningInfo } from './examine.js';
 import type { ConsumerRunningInfo } from '../protocol/admin-bodies.js';
 
+const log = getLogger('admin');
+/** MixAll.MONITOR_CONSUMER_GROUP: the group of the OFFSET_MOVED_EVENT consumer. */
+export const MONITOR_CONSUMER_GROUP = '__MONITOR_CONSUMER';
 export const MONITOR_ROUND_INTERVAL_MS = 60_000;
 export const MONITOR_FIRST_DELAY_MS = 20_000;
 /** MQVersion.Version.V3_1_8_SNAPSHOT.ordinal() */
@@ -105,4 +112,96 @@ export async function monitorRound(admin: MQAdmin): Promise<MonitorRound> {
   }
   round.spentTimeMills = Date.now() - begin;
   return round;
+}
+
+/** 4.9.8 DeleteMsgsEvent: an OffsetMovedEvent and the store time of its message. */
+export interface DeleteMsgsEvent {
+  offsetMovedEvent: OffsetMovedEvent;
+  eventTimestamp: number;
+}
+
+/** DeleteMsgsEvent.toString, as DefaultMonitorListener prints it. */
+export function deleteMsgsEventText(e: DeleteMsgsEvent): string {
+  return `DeleteMsgsEvent [offsetMovedEvent=${offsetMovedEventText(e.offsetMovedEvent)}, eventTimestamp=${e.eventTimestamp}]`;
+}
+
+/** 4.9.8 MonitorListener (reportFailedMsgs is never called there, so it is left out). */
+export interface MonitorListener {
+  beginRound(): void;
+  reportUndoneMsgs(u: UndoneMsgs): void;
+  reportConsumerRunningInfo(r: RunningInfoReport): void;
+  reportDeleteMsgsEvent(e: DeleteMsgsEvent): void;
+  endRound(round: MonitorRound): void;
+}
+
+export interface MonitorOptions {
+  /** Before the first round; default 20 s as 4.9.8. */
+  firstDelayMs?: number;
+  /** Between round starts; default 60 s (MonitorConfig.roundInterval). */
+  roundIntervalMs?: number;
+}
+
+/** MonitorService: rounds on a timer plus the OFFSET_MOVED_EVENT consumer, until stop(). */
+export class MonitorService {
+  private readonly consumer: PushConsumer;
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(private readonly admin: MQAdmin, private readonly listener: MonitorListener, private readonly options: MonitorOptions = {}) {
+    this.consumer = new PushConsumer({
+      consumerGroup: MONITOR_CONSUMER_GROUP,
+      namesrvAddr: admin.namesrvAddrs.join(';'),
+      instanceName: `MonitorService_${process.pid}_${Date.now()}`,
+      consumeThreadMax: 1,
+    });
+    this.consumer.subscribe(TOPIC_OFFSET_MOVED_EVENT, '*');
+    this.consumer.registerMessageListener(async (msgs) => {
+      const first = msgs[0];
+      try {
+        // As 4.9.8: only the first message of a batch (batches are of one message by default).
+        if (first !== undefined) this.listener.reportDeleteMsgsEvent({ offsetMovedEvent: decodeOffsetMovedEvent(first.body), eventTimestamp: first.storeTimestamp });
+      } catch (err) {
+        log.warn(`startMonitoring: an OFFSET_MOVED_EVENT message ${first?.msgId ?? ''} is not an OffsetMovedEvent: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      return 'CONSUME_SUCCESS';
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.start();
+    this.schedule(this.options.firstDelayMs ?? MONITOR_FIRST_DELAY_MS);
+  }
+
+  /** Ends the timer, waits for a round under way, shuts the consumer down. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.round;
+    await this.consumer.shutdown();
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      const begin = Date.now();
+      this.round = this.doMonitorWork().finally(() => {
+        this.round = undefined;
+        const interval = this.options.roundIntervalMs ?? MONITOR_ROUND_INTERVAL_MS;
+        this.schedule(Math.max(0, begin + interval - Date.now()));
+      });
+    }, delayMs);
+  }
+
+  private async doMonitorWork(): Promise<void> {
+    try {
+      this.listener.beginRound();
+      const round = await monitorRound(this.admin);
+      for (const u of round.undone) this.listener.reportUndoneMsgs(u);
+      for (const r of round.runningInfo) this.listener.reportConsumerRunningInfo(r);
+      this.listener.endRound(round);
+    } catch (err) {
+      log.error(`doMonitorWork Exception: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
 }

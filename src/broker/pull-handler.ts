@@ -1,5 +1,6 @@
 // PULL_MESSAGE (11): PullMessageProcessor of 4.9.8 — permission, group, topic and subscription checks, the
-// store read with the tag filter, status → code mapping, long polling, and the piggy-backed offset commit.
+// store read with the tag filter, status → code mapping, long polling, the piggy-backed offset commit, and the
+// OFFSET_MOVED_EVENT a master stores when it moves a consumer on.
 import { getLogger } from '../common/logger.js';
 import { createResponse, optionalString, requireInt, requireLong, requireString, type RemotingCommand } from '../protocol/command.js';
 import { ResponseCode } from '../protocol/codes.js';
@@ -8,6 +9,7 @@ import type { Connection, RequestHandler } from '../remoting/types.js';
 import type { GetMessageStatus, TagsCodeFilter } from '../store/types.js';
 import type { BrokerContext } from './broker-context.js';
 import { joinRecords } from './join-records.js';
+import { storeOffsetMovedEvent } from './offset-moved-event.js';
 import { FAQ_SUFFIX } from './send-support.js';
 import { buildSubscriptionData, isTagType, SubscriptionParseError, tagsCodeFilterOf } from './subscription-filter.js';
 import { isReadable } from './topic-config-manager.js';
@@ -76,6 +78,7 @@ function processPull(ctx: BrokerContext, request: RemotingCommand, conn: Connect
   let suggest = ctx.config.slaveReadEnable ? (result.suggestPullingFromSlave ? group.whichBrokerWhenConsumeSlowly : group.brokerId) : MASTER_ID;
   const isSlave = ctx.config.brokerRole === 'SLAVE';
   let answer: PullAnswer | undefined;
+  let event: Promise<void> | undefined;
   if (code === ResponseCode.PULL_NOT_FOUND && allowSuspend && (h.sysFlag & FLAG_SUSPEND) !== 0) {
     answer = suspend(ctx, request, conn, h, filter);
   }
@@ -86,6 +89,8 @@ function processPull(ctx: BrokerContext, request: RemotingCommand, conn: Connect
         code = ResponseCode.PULL_RETRY_IMMEDIATELY;
         suggest = group.brokerId;
       } else {
+        const messageQueue = { topic: h.topic, brokerName: ctx.config.brokerName, queueId: h.queueId };
+        event = storeOffsetMovedEvent(ctx, { consumerGroup: h.consumerGroup, messageQueue, offsetRequest: h.queueOffset, offsetNew: nextBeginOffset });
         log.warn(`PULL_OFFSET_MOVED:correction offset. topic=${h.topic}, groupId=${h.consumerGroup}, requestOffset=${h.queueOffset}, newOffset=${nextBeginOffset}, suggestBrokerId=${suggest}`);
       }
     }
@@ -98,6 +103,11 @@ function processPull(ctx: BrokerContext, request: RemotingCommand, conn: Connect
   }
   if (allowSuspend && (h.sysFlag & FLAG_COMMIT_OFFSET) !== 0 && !isSlave) {
     ctx.offsets.commit(conn.remoteAddress, h.consumerGroup, h.topic, h.queueId, h.commitOffset);
+  }
+  // As in 4.9.8 the answer leaves once the event is stored.
+  if (event !== undefined) {
+    const ready = answer;
+    return event.then(() => ready);
   }
   return answer;
 }

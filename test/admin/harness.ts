@@ -15,6 +15,7 @@ import { NamesrvController } from '../../src/namesrv/namesrv-controller.js';
 import { MQAdmin } from '../../src/admin/index.js';
 import { updateTopic } from '../../src/admin/topic.js';
 import { runMqadmin } from '../../src/cli/mqadmin/main.js';
+import type { CommandSeams } from '../../src/cli/mqadmin/spec.js';
 import { waitFor } from '../support/wait.js';
 
 export const TIMEOUT_MS = 15_000;
@@ -156,6 +157,11 @@ export class AdminCluster {
       },
     });
     return { code, out, err };
+  }
+
+  /** mqadmin in this process with test seams (a stop signal, short monitor rounds); output goes to `out`. */
+  runWith(args: string[], seams: CommandSeams, out: (text: string) => void): Promise<number> {
+    return runMqadmin(args, { env: { NAMESRV_ADDR: this.namesrvAddr }, out, err: out, seams });
   }
 
   async stop(): Promise<void> {

@@ -1,7 +1,7 @@
 // NameServer commands (updateKvConfig, deleteKvConfig, getNamesrvConfig, updateNamesrvConfig) and startMonitoring.
-import { deleteKvConfig, getNamesrvConfig, MONITOR_FIRST_DELAY_MS, MONITOR_ROUND_INTERVAL_MS, monitorRound, updateKvConfig, updateNamesrvConfig } from '../../admin/index.js';
-import { sleepUnlessStopped } from './loop.js';
-import type { CommandSpec } from './spec.js';
+import { deleteKvConfig, deleteMsgsEventText, getNamesrvConfig, MonitorService, updateKvConfig, updateNamesrvConfig, type MonitorListener } from '../../admin/index.js';
+import { untilStopped } from './loop.js';
+import type { CommandContext, CommandSpec } from './spec.js';
 
 const MONITOR = '[MONITOR] ';
 
@@ -62,28 +62,38 @@ export const NAMESRV_COMMANDS: CommandSpec[] = [
   },
   {
     name: 'startMonitoring',
-    desc: 'Watch every consumer group (backlog, stuck queues, subscriptions) and report each minute',
+    desc: 'Watch every consumer group (backlog, stuck queues, subscriptions) each minute, and report skipped ranges (OFFSET_MOVED_EVENT) as they happen; '
+      + 'prints to stdout (4.9.8 writes the same lines to rocketmq_client.log)',
     group: 'Other',
     options: [],
     async run(ctx) {
-      let wait = MONITOR_FIRST_DELAY_MS;
-      while (await sleepUnlessStopped(wait)) {
-        wait = MONITOR_ROUND_INTERVAL_MS;
-        ctx.printf('%s=========================================beginRound%n', MONITOR);
-        const round = await monitorRound(ctx.admin());
-        for (const u of round.undone) {
-          ctx.printf('%sreportUndoneMsgs: UndoneMsgs [consumerGroup=%s, topic=%s, undoneMsgsTotal=%d, undoneMsgsSingleMQ=%d, undoneMsgsDelayTimeMills=%d]%n',
-            MONITOR, u.consumerGroup, u.topic, u.undoneMsgsTotal, u.undoneMsgsSingleMQ, u.undoneMsgsDelayTimeMills);
-        }
-        for (const r of round.runningInfo) {
-          if (r.subscriptionDifferent) ctx.printf('%s [NOTIFY] reportConsumerRunningInfo: ConsumerGroup: %s, Subscription different%n', MONITOR, r.consumerGroup);
-          for (const w of r.warnings) {
-            ctx.printf('%s [NOTIFY] reportConsumerRunningInfo: ConsumerGroup: %s, ClientId: %s, %s%n', MONITOR, r.consumerGroup, w.clientId, w.text);
-          }
-        }
-        ctx.printf('%s=========================================endRound%n', MONITOR);
-        ctx.printf('Execute one round monitor work, spent timemills: %d%n', round.spentTimeMills);
+      const monitor = new MonitorService(ctx.admin(), printingListener(ctx), ctx.seams.monitor ?? {});
+      await monitor.start();
+      try {
+        await untilStopped(ctx.seams.signal);
+      } finally {
+        await monitor.stop();
       }
     },
   },
 ];
+
+/** DefaultMonitorListener's lines. */
+function printingListener(ctx: CommandContext): MonitorListener {
+  return {
+    beginRound: () => ctx.printf('%s=========================================beginRound%n', MONITOR),
+    reportUndoneMsgs: (u) => ctx.printf('%sreportUndoneMsgs: UndoneMsgs [consumerGroup=%s, topic=%s, undoneMsgsTotal=%d, undoneMsgsSingleMQ=%d, undoneMsgsDelayTimeMills=%d]%n',
+      MONITOR, u.consumerGroup, u.topic, u.undoneMsgsTotal, u.undoneMsgsSingleMQ, u.undoneMsgsDelayTimeMills),
+    reportConsumerRunningInfo: (r) => {
+      if (r.subscriptionDifferent) ctx.printf('%s [NOTIFY] reportConsumerRunningInfo: ConsumerGroup: %s, Subscription different%n', MONITOR, r.consumerGroup);
+      for (const w of r.warnings) {
+        ctx.printf('%s [NOTIFY] reportConsumerRunningInfo: ConsumerGroup: %s, ClientId: %s, %s%n', MONITOR, r.consumerGroup, w.clientId, w.text);
+      }
+    },
+    reportDeleteMsgsEvent: (e) => ctx.printf('%sreportDeleteMsgsEvent: %s%n', MONITOR, deleteMsgsEventText(e)),
+    endRound: (round) => {
+      ctx.printf('%s=========================================endRound%n', MONITOR);
+      ctx.printf('Execute one round monitor work, spent timemills: %d%n', round.spentTimeMills);
+    },
+  };
+}

@@ -1,4 +1,4 @@
-// Commands that repeat (clusterList -i, clusterRT, startMonitoring) sleep between rounds until SIGINT/SIGTERM.
+// Commands that repeat (clusterList -i, clusterRT) sleep between rounds until SIGINT/SIGTERM; startMonitoring waits for it.
 let stopRequested = false;
 const waiters = new Set<() => void>();
 
@@ -22,5 +22,19 @@ export function sleepUnlessStopped(ms: number): Promise<boolean> {
       resolve(true);
     }, ms);
     waiters.add(done);
+  });
+}
+
+/** Resolves once a stop was requested (SIGINT/SIGTERM) or `signal` aborted (tests running mqadmin in-process). */
+export function untilStopped(signal?: AbortSignal): Promise<void> {
+  if (stopRequested || signal?.aborted === true) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      waiters.delete(done);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    waiters.add(done);
+    signal?.addEventListener('abort', done, { once: true });
   });
 }

@@ -6,7 +6,7 @@ import { CONSUMER_COMMANDS } from './commands-consumer.js';
 import { MESSAGE_COMMANDS } from './commands-message.js';
 import { NAMESRV_COMMANDS } from './commands-namesrv.js';
 import { TOPIC_COMMANDS } from './commands-topic.js';
-import { adminErrorText, COMMON_OPTIONS, CommandContext, commandList, helpText, type CommandSpec } from './spec.js';
+import { adminErrorText, COMMON_OPTIONS, CommandContext, commandList, helpText, type CommandSeams, type CommandSpec } from './spec.js';
 
 export const COMMANDS: CommandSpec[] = [...TOPIC_COMMANDS, ...CLUSTER_COMMANDS, ...MESSAGE_COMMANDS, ...CONSUMER_COMMANDS, ...NAMESRV_COMMANDS];
 
@@ -17,6 +17,7 @@ export interface MqadminIO {
   env: NodeJS.ProcessEnv;
   out(text: string): void;
   err(text: string): void;
+  seams?: CommandSeams;
 }
 
 /** MQAdminStartup.findSubCommand: names are matched ignoring case. */
@@ -98,7 +99,7 @@ export async function runMqadmin(args: string[], io: MqadminIO): Promise<number>
     io.err(`mqadmin ${spec.name}: ${problem} (see 'mqadmin ${spec.name} -h')\n`);
     return 1;
   }
-  const ctx = new CommandContext(spec, values, io.env, (text) => io.out(text));
+  const ctx = new CommandContext(spec, values, io.env, (text) => io.out(text), io.seams);
   try {
     await spec.run(ctx);
     return 0;

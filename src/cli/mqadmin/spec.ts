@@ -33,6 +33,14 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { short: 'n', long: 'namesrvAddr', arg: true, desc: "NameServer address list, e.g. '192.168.0.1:9876;192.168.0.2:9876' (default: $NAMESRV_ADDR)" },
 ];
 
+/** What a test may set when it runs mqadmin in this process. */
+export interface CommandSeams {
+  /** Ends a command that runs until SIGINT (startMonitoring). */
+  signal?: AbortSignal;
+  /** startMonitoring's first delay and round interval instead of 20 s and 60 s. */
+  monitor?: { firstDelayMs: number; roundIntervalMs: number };
+}
+
 /** A failure with a one-line reason and exit status 1 (bad option value, or a failed step after partial output). */
 export class CommandFailure extends Error {
   override readonly name = 'CommandFailure';
@@ -46,6 +54,8 @@ export class CommandContext {
     private readonly values: ReadonlyMap<string, string | true>,
     private readonly env: NodeJS.ProcessEnv,
     private readonly write: (text: string) => void,
+    /** Test seams of long-running commands (startMonitoring). */
+    readonly seams: CommandSeams = {},
   ) {}
 
   has(letter: string): boolean {
