@@ -15,7 +15,7 @@ import {
   type RemotingCommand,
 } from '../protocol/command.js';
 import { RequestCode, ResponseCode } from '../protocol/codes.js';
-import type { ConsumeStats, MessageQueue, OffsetWrapper, TopicConfig } from '../protocol/body-types.js';
+import type { ConsumeStats, MessageQueue, OffsetWrapper } from '../protocol/body-types.js';
 import { encodeResetOffsetBody } from '../protocol/bodies.js';
 import {
   decodeConsumerRunningInfo,
@@ -30,6 +30,7 @@ import { TOPIC_SCHEDULE, TOPIC_TRANS_OP_HALF } from '../protocol/message-const.j
 import { decodeOffsetMsgId } from '../protocol/message-id.js';
 import type { Dispatcher } from '../remoting/dispatcher.js';
 import type { Connection } from '../remoting/types.js';
+import { DefaultMessageStore } from '../store/default-message-store.js';
 import type { BrokerContext } from './broker-context.js';
 import type { ClientChannel } from './client-channel.js';
 
@@ -40,8 +41,6 @@ export const CALL_CLIENT_TIMEOUT_MS = 10_000;
 /** MQVersion ordinals below which a client cannot answer (V3_0_7_SNAPSHOT, V3_1_8_SNAPSHOT). */
 const V3_0_7_SNAPSHOT = 28;
 const V3_1_8_SNAPSHOT = 62;
-/** Queue ids probed for a topic the broker has no config for (CLEAN_EXPIRED_CONSUMEQUEUE). */
-const MAX_PROBED_QUEUES = 1024;
 
 export function registerAdminExtraHandlers(d: Dispatcher, ctx: BrokerContext): void {
   d.register(RequestCode.GET_BROKER_CONSUME_STATS, (req) => brokerConsumeStats(ctx, req));
@@ -250,36 +249,19 @@ function viewStats(ctx: BrokerContext, request: RemotingCommand): RemotingComman
   }));
 }
 
-/** Queue ids to look at: the configured ones, or (no config) ids that hold something. */
-function queueIdsOf(ctx: BrokerContext, topic: string, tc: TopicConfig | undefined): number[] {
-  if (tc !== undefined) return Array.from({ length: Math.max(tc.readQueueNums, tc.writeQueueNums) }, (_, i) => i);
-  const ids: number[] = [];
-  for (let i = 0; i < MAX_PROBED_QUEUES && ctx.store.getMaxOffsetInQueue(topic, i) > 0; i++) ids.push(i);
-  return ids;
-}
-
 /**
- * DefaultMessageStore.cleanExpiredConsumerQueue, at topic granularity (our store drops whole topics): a topic
- * whose every queue only points below the commit log's first offset has nothing left to serve.
+ * DefaultMessageStore.cleanExpiredConsumerQueue, per queue: every consume queue whose last message lies below the
+ * commit log's first offset is destroyed (its next message gets queue offset 0 again, as in 4.9.8).
  */
 function cleanExpiredConsumeQueue(ctx: BrokerContext, request: RemotingCommand): RemotingCommand {
   log.warn('invoke cleanExpiredConsumeQueue start.');
-  const minPhy = ctx.store.getMinPhyOffset();
-  const expired: string[] = [];
-  for (const topic of ctx.store.topicsWithQueues()) {
-    if (topic === TOPIC_SCHEDULE) continue;
-    const ids = queueIdsOf(ctx, topic, ctx.topics.get(topic));
-    if (ids.length === 0 || minPhy <= 0) continue;
-    const allExpired = ids.every((q) => {
-      const max = ctx.store.getMaxOffsetInQueue(topic, q);
-      // An empty queue may have been created just now: keep it.
-      return max > 0 && ctx.store.getMessage(topic, q, max - 1, 1, null).messages.length === 0;
-    });
-    if (allExpired) expired.push(topic);
-  }
-  if (expired.length > 0) {
-    log.warn(`cleanExpiredConsumerQueue: ${expired.join(',')} only point below commit log offset ${minPhy}, deleted`);
-    ctx.store.deleteTopics(expired);
+  if (ctx.store instanceof DefaultMessageStore) {
+    const destroyed = ctx.store.cleanExpiredConsumerQueue();
+    if (destroyed.length > 0) {
+      log.warn(`cleanExpiredConsumerQueue: destroyed ${destroyed.map((q) => `${q.topic}/${q.queueId}`).join(', ')}; commit log starts at ${ctx.store.getMinPhyOffset()}`);
+    }
+  } else {
+    log.warn('cleanExpiredConsumerQueue: this message store cannot clean consume queues');
   }
   log.warn('invoke cleanExpiredConsumeQueue end.');
   return createResponse(request, ResponseCode.SUCCESS);

@@ -1,6 +1,7 @@
 // The broker role: listens on listenPort and the VIP port listenPort-2 with the same handlers, glues the
 // message store to them, keeps the config files, registers with the NameServers, and shuts down gracefully.
 import path from 'node:path';
+import { ConfigError } from '../common/errors.js';
 import { getLogger } from '../common/logger.js';
 import { applyBrokerConfigUpdates, type BrokerConfig } from '../config/broker-config.js';
 import type { DataVersion, TopicConfig } from '../protocol/body-types.js';
@@ -11,6 +12,7 @@ import { Dispatcher } from '../remoting/dispatcher.js';
 import { RemotingServer } from '../remoting/server.js';
 import type { Connection, RequestHandler } from '../remoting/types.js';
 import { DefaultMessageStore } from '../store/default-message-store.js';
+import { LIVE_RETENTION_KEYS, type LiveRetentionOptions } from '../store/retention.js';
 import type { HostAddress, MessageStore } from '../store/types.js';
 import { registerAdminExtraHandlers } from './admin-extra-handlers.js';
 import { registerAdminTopicHandlers } from './admin-topic-handlers.js';
@@ -291,6 +293,7 @@ export class BrokerController {
   }
 
   private async updateConfig(text: string): Promise<void> {
+    this.updateRetention(text);
     const update = applyBrokerConfigUpdates(this.config, text);
     for (const w of update.warnings) log.warn(`updateBrokerConfig: ${w}`);
     Object.assign(this.config, update.config);
@@ -299,6 +302,23 @@ export class BrokerController {
     if (update.changedKeys.includes('brokerPermission')) {
       this.context().topics.bumpVersion();
       await this.registerAll(false);
+    }
+  }
+
+  /**
+   * Retention keys take effect on the running store (4.9.8 reads them from the live MessageStoreConfig each
+   * round). Checked on a copy first, so a bad value changes nothing and the caller is told which key.
+   */
+  private updateRetention(text: string): void {
+    const store = this.ctx?.store;
+    if (!(store instanceof DefaultMessageStore)) return;
+    const next = applyBrokerConfigUpdates({ ...this.config }, text).config;
+    const live: Partial<LiveRetentionOptions> = {};
+    for (const key of LIVE_RETENTION_KEYS) Object.assign(live, { [key]: next[key] });
+    try {
+      store.updateRetentionOptions(live);
+    } catch (err) {
+      throw new ConfigError(`UPDATE_BROKER_CONFIG: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 

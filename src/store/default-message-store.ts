@@ -5,6 +5,7 @@ import path from 'node:path';
 import { getLogger, type Logger } from '../common/logger.js';
 import { encodeSocketAddress } from '../protocol/message-id.js';
 import { MAX_RECORD_SIZE } from '../protocol/message.js';
+import { TOPIC_SCHEDULE } from '../protocol/message-const.js';
 import { StoreCheckpoint } from './checkpoint.js';
 import { CommitLog } from './commit-log.js';
 import { ConsumeQueueTable } from './consume-queue-table.js';
@@ -19,7 +20,7 @@ import { PutService } from './put-service.js';
 import { offsetInQueueByTime, queryByKey } from './queue-search.js';
 import { recover, type RecoveryReport } from './recovery.js';
 import { ReplicaAppender } from './replica-append.js';
-import { RetentionService, type CleanReport, type DiskUsage, type RetentionClock } from './retention.js';
+import { RetentionService, type CleanReport, type DestroyedQueue, type DiskUsage, type LiveRetentionOptions, type RetentionClock } from './retention.js';
 import type {
   GetMessageResult,
   MessageArrivedListener,
@@ -278,6 +279,17 @@ export class DefaultMessageStore implements MessageStore {
   /** RocketMQ executeDeleteFilesManually: the next 20 clean-up runs delete expired segments at any hour. */
   executeDeleteFilesManually(): void {
     this.retention.executeDeleteFilesManually();
+  }
+
+  /** UPDATE_BROKER_CONFIG of retention keys: checked (throws naming the key, nothing changed), then used from the next run. */
+  updateRetentionOptions(changes: Partial<LiveRetentionOptions>): string[] {
+    return this.retention.updateOptions(changes);
+  }
+
+  /** mqadmin cleanExpiredCQ: destroys the queues (not of SCHEDULE_TOPIC_XXXX) that only point below the commit log's start. */
+  cleanExpiredConsumerQueue(): DestroyedQueue[] {
+    this.puts.drain();
+    return this.retention.cleanExpiredConsumerQueues(TOPIC_SCHEDULE);
   }
 
   /** Measures the disk now (the timer does every 10 s); true when puts are refused for a full disk. */

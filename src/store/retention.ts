@@ -20,14 +20,20 @@
 // both up; when every unit of a consume queue is gone its min offset becomes its max offset (RocketMQ
 // leaves it). destroyMapedFileIntervalForcibly and redeleteHangedFileInterval have nothing to do: files
 // are read with synchronous preads, so no reader holds one when it is deleted.
+//
+// updateOptions (UPDATE_BROKER_CONFIG) changes the keys at once: each run reads deleteWhen, fileReservedTime and
+// the ratios anew as 4.9.8 does, and a new cleanResourceInterval re-arms the timers (4.9.8 keeps the old one).
+// cleanExpiredConsumerQueues is mqadmin cleanExpiredCQ: it destroys every queue that only points below the
+// commit log's start, so its next message gets queue offset 0 again, as in 4.9.8.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../common/logger.js';
 import type { CommitLog } from './commit-log.js';
+import type { ConsumeQueue } from './consume-queue.js';
 import type { ConsumeQueueTable } from './consume-queue-table.js';
 import type { IndexService } from './index-service.js';
 import type { WriteGuard } from './put-service.js';
-import { diskPartitionSpaceUsedPercent, isItTimeToDo, parseDeleteWhen, type RetentionOptions } from './retention-options.js';
+import { diskPartitionSpaceUsedPercent, isItTimeToDo, parseDeleteWhen, validateRetentionOptions, type RetentionOptions } from './retention-options.js';
 
 /** MappedFileQueue.DELETE_FILES_BATCH_MAX. */
 export const DELETE_FILES_BATCH_MAX = 10;
@@ -73,8 +79,23 @@ export interface CleanReport {
   indexFiles: number;
 }
 
+/** The keys UPDATE_BROKER_CONFIG may change on a running store. */
+export const LIVE_RETENTION_KEYS = [
+  'deleteWhen', 'fileReservedTime', 'diskMaxUsedSpaceRatio', 'cleanResourceInterval', 'deleteCommitLogFilesInterval',
+  'deleteConsumeQueueFilesInterval', 'destroyMapedFileIntervalForcibly', 'redeleteHangedFileInterval', 'cleanFileForciblyEnable',
+] as const;
+export type LiveRetentionOptions = Pick<RetentionOptions, (typeof LIVE_RETENTION_KEYS)[number]>;
+
+/** A consume queue destroyed by cleanExpiredConsumerQueues. */
+export interface DestroyedQueue {
+  topic: string;
+  queueId: number;
+  /** Where its last message was in the commit log (below the commit log's start). */
+  maxPhyEnd: number;
+}
+
 export class RetentionService implements WriteGuard {
-  private readonly hours: number[];
+  private hours: number[];
   private readonly clock: RetentionClock;
   private readonly diskUsage: DiskUsage;
   private readonly consumeQueueDir: string;
@@ -86,6 +107,7 @@ export class RetentionService implements WriteGuard {
   private diskTimer: NodeJS.Timeout | undefined;
   private running: Promise<CleanReport> | undefined;
   private stopped = false;
+  private started = false;
   private wakeSleeper: (() => void) | undefined;
 
   constructor(private readonly p: RetentionParts) {
@@ -125,30 +147,54 @@ export class RetentionService implements WriteGuard {
   // ---------------------------------------------------------------- schedule
 
   start(): void {
+    this.started = true;
     const interval = this.p.options.cleanResourceInterval;
-    const checkEvery = Math.min(DISK_CHECK_MAX_INTERVAL_MS, interval);
-    const scheduleCheck = (delay: number): void => {
-      this.diskTimer = setTimeout(() => {
-        if (this.stopped) return;
-        this.checkDiskSpace();
-        scheduleCheck(checkEvery);
-      }, delay);
-      this.diskTimer.unref();
-    };
-    const scheduleClean = (delay: number): void => {
-      this.cleanTimer = setTimeout(() => {
-        if (this.stopped) return;
-        this.runOnce().then(
-          () => undefined,
-          (e: unknown) => this.p.log.warn(`CleanCommitLogService service has exception. ${(e as Error).message}`),
-        ).finally(() => {
-          if (!this.stopped) scheduleClean(interval);
-        });
-      }, delay);
-      this.cleanTimer.unref();
-    };
-    scheduleCheck(Math.min(FIRST_DISK_CHECK_MAX_DELAY_MS, checkEvery));
-    scheduleClean(Math.min(FIRST_CLEAN_MAX_DELAY_MS, interval));
+    this.scheduleCheck(Math.min(FIRST_DISK_CHECK_MAX_DELAY_MS, interval, DISK_CHECK_MAX_INTERVAL_MS));
+    this.scheduleClean(Math.min(FIRST_CLEAN_MAX_DELAY_MS, interval));
+  }
+
+  /** Every min(10 s, cleanResourceInterval), read anew each time. */
+  private scheduleCheck(delay: number): void {
+    clearTimeout(this.diskTimer);
+    this.diskTimer = setTimeout(() => {
+      if (this.stopped) return;
+      this.checkDiskSpace();
+      this.scheduleCheck(Math.min(DISK_CHECK_MAX_INTERVAL_MS, this.p.options.cleanResourceInterval));
+    }, delay);
+    this.diskTimer.unref();
+  }
+
+  private scheduleClean(delay: number): void {
+    clearTimeout(this.cleanTimer);
+    this.cleanTimer = setTimeout(() => {
+      if (this.stopped) return;
+      this.runOnce().then(
+        () => undefined,
+        (e: unknown) => this.p.log.warn(`CleanCommitLogService service has exception. ${(e as Error).message}`),
+      ).finally(() => {
+        if (!this.stopped) this.scheduleClean(this.p.options.cleanResourceInterval);
+      });
+    }, delay);
+    this.cleanTimer.unref();
+  }
+
+  /**
+   * UPDATE_BROKER_CONFIG: checks the whole set first (throws naming the bad key, nothing changed), then applies it.
+   * Returns the keys that changed.
+   */
+  updateOptions(changes: Partial<LiveRetentionOptions>): string[] {
+    const o = this.p.options;
+    const next = { ...o, ...changes };
+    validateRetentionOptions(next);
+    const changed = LIVE_RETENTION_KEYS.filter((k) => changes[k] !== undefined && changes[k] !== o[k]);
+    Object.assign(o, changes);
+    this.hours = parseDeleteWhen(o.deleteWhen);
+    if (changed.length > 0) this.p.log.info(`retention options changed: ${changed.map((k) => `${k}=${String(o[k])}`).join(', ')}`);
+    if (changed.includes('cleanResourceInterval') && this.started && !this.stopped) {
+      this.scheduleClean(o.cleanResourceInterval);
+      this.scheduleCheck(Math.min(DISK_CHECK_MAX_INTERVAL_MS, o.cleanResourceInterval));
+    }
+    return changed;
   }
 
   /** Stops the timers and waits for a clean-up run under way (it stops after the file it is deleting). */
@@ -287,6 +333,23 @@ export class RetentionService implements WriteGuard {
     return { consumeQueueFiles, indexFiles };
   }
 
+  /**
+   * DefaultMessageStore.cleanExpiredConsumerQueue (mqadmin cleanExpiredCQ): every queue, except those of
+   * SCHEDULE_TOPIC_XXXX, whose last message lies below the commit log's start is destroyed. An empty queue may
+   * have been created just now and stays; so does one with a write under way.
+   */
+  cleanExpiredConsumerQueues(skipTopic: string): DestroyedQueue[] {
+    const minPhy = this.p.commitLog.minOffset;
+    const destroyed: DestroyedQueue[] = [];
+    for (const cq of [...this.p.queues.all()]) {
+      if (cq.topic === skipTopic || !isExpired(cq, minPhy)) continue;
+      destroyed.push({ topic: cq.topic, queueId: cq.queueId, maxPhyEnd: cq.maxPhyEnd });
+      this.p.log.info(`cleanExpiredConsumerQueue: ${cq.topic} ${cq.queueId} consumer queue destroyed, minCommitLogOffset: ${minPhy} maxCLOffsetInConsumeQueue: ${cq.maxPhyEnd}`);
+      cq.destroy();
+    }
+    return destroyed;
+  }
+
   private sleep(ms: number): Promise<void> {
     if (ms <= 0 || this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
@@ -298,4 +361,9 @@ export class RetentionService implements WriteGuard {
       this.wakeSleeper = done;
     });
   }
+}
+
+/** Holds units, none of them pending, and the last one's message ends below the commit log's start (4.9.8 getLastOffset < min). */
+function isExpired(cq: ConsumeQueue, minPhy: number): boolean {
+  return cq.maxOffset > 0 && !cq.hasPending && cq.nextOffset === cq.maxOffset && cq.maxPhyEnd > 0 && cq.maxPhyEnd < minPhy;
 }
