@@ -44,6 +44,9 @@ import {
 } from '../protocol/admin-bodies.js';
 import { decodeMessages } from '../protocol/message.js';
 import { parseJavaProperties } from '../config/java-properties.js';
+import { RemotingError } from '../common/errors.js';
+import { createRequest, type RemotingCommand } from '../protocol/command.js';
+import { RemotingClient } from '../remoting/client.js';
 import { AdminError, bodyOf, describeResponse, type MQAdmin } from './admin-client.js';
 
 /** MixAll.TOOLS_CONSUMER_GROUP: the group the tools pull with. */
@@ -274,9 +277,28 @@ export async function invokeBrokerToResetOffset(
   admin: MQAdmin, brokerAddr: string, topic: string, group: string, timestamp: number, isForce: boolean, isC: boolean,
 ): Promise<Array<[MessageQueue, number]>> {
   const ext: Record<string, string> = { topic, group, timestamp: String(timestamp), isForce: String(isForce) };
-  if (isC) ext.isC = 'true';
-  const r = await admin.ok(brokerAddr, RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, ext, undefined, `reset offsets of ${group} on ${topic}`);
+  const what = `reset offsets of ${group} on ${topic}`;
+  const r = isC ? await invokeAsCpp(admin, brokerAddr, createRequest(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, ext), what)
+    : await admin.ok(brokerAddr, RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, ext, undefined, what);
   return r.body === undefined ? [] : decodeResetOffsetBody(r.body).offsetTable;
+}
+
+/**
+ * 4.9.8 says "C++ client" by the request's language (CPP), not by a header field; MQAdmin's requests are JAVA,
+ * so this one goes over a connection of its own.
+ */
+async function invokeAsCpp(admin: MQAdmin, addr: string, request: RemotingCommand, what: string): Promise<RemotingCommand> {
+  const client = new RemotingClient({ name: 'mqadmin-cpp', connectTimeoutMs: Math.min(3000, admin.timeoutMs) });
+  try {
+    const r = await client.invoke(addr, { ...request, language: 'CPP' }, admin.timeoutMs);
+    if (r.code !== ResponseCode.SUCCESS) throw new AdminError(`${what} at ${addr}: ${describeResponse(r)}`, r.code);
+    return r;
+  } catch (err) {
+    if (err instanceof RemotingError) throw new AdminError(`${what}: ${err.message}`);
+    throw err;
+  } finally {
+    await client.shutdown();
+  }
 }
 
 export async function invokeBrokerToGetConsumerStatus(

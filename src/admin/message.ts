@@ -28,6 +28,7 @@ import {
   type PullStatus,
 } from './api.js';
 import { brokerAddrsOfRoute, examineConsumeStats, examineConsumerConnectionInfo } from './examine.js';
+import { sendPubTrace } from './msg-trace.js';
 import { subscribeQueues } from './topic.js';
 
 export type { PullStatus } from './api.js';
@@ -206,20 +207,32 @@ function producerFor(admin: MQAdmin): Producer {
   return new Producer({ producerGroup: group, namesrvAddr: admin.namesrvAddrs.join(';'), instanceName: `mqadmin_${process.pid}_${group}` });
 }
 
-/** sendMessage -t TOPIC -p BODY [-k keys] [-c tags] [-b brokerName -i queueId]. */
-export async function sendMessage(admin: MQAdmin, o: { topic: string; body: string; keys?: string; tags?: string; brokerName?: string; queueId?: number }): Promise<SendResult> {
+/** sendMessage -t TOPIC -p BODY [-k keys] [-c tags] [-b brokerName -i queueId] [-m true: also a trace record]. */
+export async function sendMessage(
+  admin: MQAdmin,
+  o: { topic: string; body: string; keys?: string; tags?: string; brokerName?: string; queueId?: number; msgTraceEnable?: boolean },
+): Promise<SendResult> {
   if (o.queueId !== undefined && o.brokerName === undefined) throw new AdminError('Broker name must be set if the queue is chosen!');
   const producer = producerFor(admin);
   await producer.start();
+  const began = Date.now();
+  let result: SendResult;
   try {
     const msg = { topic: o.topic, body: Buffer.from(o.body, 'utf8'), ...(o.tags !== undefined ? { tags: o.tags } : {}), ...(o.keys !== undefined ? { keys: o.keys } : {}) };
-    if (o.brokerName !== undefined && o.queueId !== undefined && o.queueId > -1) {
-      return await producer.send(msg, { topic: o.topic, brokerName: o.brokerName, queueId: o.queueId });
-    }
-    return await producer.send(msg);
+    result = o.brokerName !== undefined && o.queueId !== undefined && o.queueId > -1
+      ? await producer.send(msg, { topic: o.topic, brokerName: o.brokerName, queueId: o.queueId })
+      : await producer.send(msg);
   } finally {
     await producer.shutdown();
   }
+  if (o.msgTraceEnable === true) {
+    const brokerAddr = masterOfRoute(await examineTopicRouteInfo(admin, o.topic), result.messageQueue.brokerName);
+    await sendPubTrace(admin.namesrvAddrs.join(';'), {
+      timeStamp: began, producerGroup: producer.producerGroup, brokerAddr, costTime: Date.now() - began, result,
+      message: { topic: o.topic, tags: o.tags, keys: o.keys, bodyLength: Buffer.byteLength(o.body, 'utf8') },
+    });
+  }
+  return result;
 }
 
 export interface SendRTRow {

@@ -17,6 +17,7 @@ import {
 import { RequestCode, ResponseCode } from '../protocol/codes.js';
 import type { ConsumeStats, MessageQueue, OffsetWrapper } from '../protocol/body-types.js';
 import { encodeResetOffsetBody } from '../protocol/bodies.js';
+import { stringifyFastjson } from '../protocol/fastjson.js';
 import {
   decodeConsumerRunningInfo,
   decodeGetConsumerStatusBody,
@@ -154,7 +155,8 @@ function resetOffset(ctx: BrokerContext, request: RemotingCommand): RemotingComm
     return createResponse(request, ResponseCode.CONSUMER_NOT_ONLINE,
       `Consumer not online, so can not reset offset, Group: ${group} Topic: ${topic} Timestamp: ${timestamp}`);
   }
-  const body = encodeResetOffsetBody({ offsetTable });
+  // mqadmin resetOffsetByTime -c marks the request as from C++ (language CPP): the clients get the list form.
+  const body = request.language === 'CPP' ? encodeResetOffsetBodyForC(offsetTable) : encodeResetOffsetBody({ offsetTable });
   for (const ch of channels) {
     if (ch.version < V3_0_7_SNAPSHOT) {
       return createResponse(request, ResponseCode.SYSTEM_ERROR, `the client does not support this feature. version=${ch.version}`);
@@ -169,6 +171,12 @@ function resetOffset(ctx: BrokerContext, request: RemotingCommand): RemotingComm
     }
   }
   return createResponse(request, ResponseCode.SUCCESS, undefined, {}, encodeResetOffsetBody({ offsetTable }));
+}
+
+/** ResetOffsetBodyForC: {"offsetTable":[MessageQueueForC {brokerName, offset, queueId, topic}]}. */
+function encodeResetOffsetBodyForC(offsetTable: ReadonlyArray<readonly [MessageQueue, number]>): Buffer {
+  const list = offsetTable.map(([mq, offset]) => ({ brokerName: mq.brokerName, offset, queueId: mq.queueId, topic: mq.topic }));
+  return Buffer.from(stringifyFastjson({ offsetTable: list }), 'utf8');
 }
 
 /**

@@ -225,11 +225,12 @@ export const MESSAGE_COMMANDS: CommandSpec[] = [
       { short: 'c', long: 'tags', arg: true, desc: 'message tag' },
       { short: 'b', long: 'broker', arg: true, desc: 'broker name of the target queue' },
       { short: 'i', long: 'qid', arg: true, desc: 'target queue id (needs -b)' },
-      { short: 'm', long: 'msgTraceEnable', arg: true, desc: 'message trace: true | false (not supported, ignored)' },
+      { short: 'm', long: 'msgTraceEnable', arg: true, desc: 'true: also send a trace record (Pub) to RMQ_SYS_TRACE_TOPIC, keyed by the msgId and keys. Default: false' },
     ],
     async run(ctx) {
       const r = await sendMessage(ctx.admin(), {
         topic: ctx.req('t'), body: ctx.req('p'), keys: ctx.str('k'), tags: ctx.str('c'), brokerName: ctx.str('b'), queueId: ctx.int('i'),
+        msgTraceEnable: ctx.bool('m') === true,
       });
       ctx.printf('%-32s  %-4s  %-20s    %s%n', '#Broker Name', '#QID', '#Send Result', '#MsgId');
       ctx.printf('%-32s  %-4s  %-20s    %s%n', r.messageQueue.brokerName, r.messageQueue.queueId, r.sendStatus, r.msgId);
@@ -320,7 +321,7 @@ export const MESSAGE_COMMANDS: CommandSpec[] = [
       { short: 't', long: 'topic', arg: true, desc: 'topic name', required: true },
       { short: 's', long: 'timestamp', arg: true, desc: 'now | currentTimeMillis | yyyy-MM-dd#HH:mm:ss:SSS', required: true },
       { short: 'f', long: 'force', arg: true, desc: 'true (default): any direction; false: only backwards' },
-      { short: 'c', long: 'cplus', arg: false, desc: 'reset C++ clients\' offsets' },
+      { short: 'c', long: 'cplus', arg: false, desc: 'consumers are C++ clients: the request goes as language CPP and the broker sends them the offsets as a list (ResetOffsetBodyForC)' },
     ],
     async run(ctx) {
       const group = ctx.req('g');

@@ -66,8 +66,8 @@ export const TOPIC_COMMANDS: CommandSpec[] = [
       { short: 'w', long: 'writeQueueNums', arg: true, desc: 'write queue count (default 8)' },
       { short: 'p', long: 'perm', arg: true, desc: 'permission: 2 = W, 4 = R, 6 = RW (default 6)' },
       { short: 'o', long: 'order', arg: true, desc: 'order topic: true | false' },
-      { short: 'u', long: 'unit', arg: true, desc: 'unit topic: true | false' },
-      { short: 's', long: 'hasUnitSub', arg: true, desc: 'has unit subscription: true | false' },
+      { short: 'u', long: 'unit', arg: true, desc: 'unit topic (topicSysFlag bit 0x1): true | false' },
+      { short: 's', long: 'hasUnitSub', arg: true, desc: 'has unit subscription (topicSysFlag bit 0x2): true | false' },
     ],
     async run(ctx) {
       const opts = {
