@@ -34,20 +34,20 @@ export interface CaseSpec {
   run(ctx: CaseContext): Promise<Metrics>;
 }
 
-function parseResult<T>(child: Child): T {
+export function parseResult<T>(child: Child): T {
   const line = child.stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
   if (line === undefined) throw new Error(`${child.label} printed no result\n${child.describe()}`);
   return JSON.parse(line.slice(RESULT_PREFIX.length)) as T;
 }
 
 /** Waits for the process to exit 0; throws with its output otherwise. */
-async function succeeded(child: Child): Promise<void> {
+export async function succeeded(child: Child): Promise<void> {
   const exit = await child.exited;
   if (exit.code !== 0) throw new Error(`${child.label} failed\n${child.describe()}`);
 }
 
 /** Rejections of promises we may never await (the process failed earlier) must not crash the runner. */
-function settled<T>(p: Promise<T>): Promise<T> {
+export function settled<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined);
   return p;
 }

@@ -13,7 +13,7 @@ export const NAMESRV_JS = path.join(CLI_DIR, 'mqnamesrv.js');
 export const BROKER_JS = path.join(CLI_DIR, 'mqbroker.js');
 export const MQTOOLS_JS = path.join(CLI_DIR, 'mqtools.js');
 
-const BOOT_TIMEOUT_MS = 30_000;
+export const BOOT_TIMEOUT_MS = 30_000;
 
 export type FlushDiskType = 'ASYNC_FLUSH' | 'SYNC_FLUSH';
 
@@ -26,7 +26,7 @@ export interface ClusterOptions {
   toolNodeArgs?: string[];
 }
 
-function childEnv(logDir: string): NodeJS.ProcessEnv {
+export function childEnv(logDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ROCKETMQ_LOG_DIR: logDir };
   delete env.NAMESRV_ADDR;
   delete env.NODE_OPTIONS;
@@ -34,7 +34,7 @@ function childEnv(logDir: string): NodeJS.ProcessEnv {
 }
 
 /** Polls with back-to-back connect attempts (each fails in microseconds while nothing listens). */
-async function untilAccepting(child: Child, port: number): Promise<number> {
+export async function untilAccepting(child: Child, port: number): Promise<number> {
   const deadline = performance.now() + BOOT_TIMEOUT_MS;
   while (performance.now() < deadline) {
     if (child.exit !== undefined) throw new Error(`${child.label} exited during start-up\n${child.describe()}`);

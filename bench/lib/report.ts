@@ -42,14 +42,17 @@ export function targetTable(rows: TargetRow[]): string {
   return out.join('\n');
 }
 
-/** Replaces the text between the markers (or appends the block) in `file`; creates the file with `skeleton`. */
-export function writeBlock(file: string, block: string, skeleton: string): void {
+/**
+ * Replaces the text between the markers (or appends the block) in `file`; creates the file with `skeleton`.
+ * `markers` lets another script (bench/ha.ts) own a block of its own in the same file.
+ */
+export function writeBlock(file: string, block: string, skeleton: string, markers: { begin: string; end: string } = { begin: BEGIN, end: END }): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : skeleton;
-  const wrapped = `${BEGIN}\n${block.trimEnd()}\n${END}`;
-  const b = text.indexOf(BEGIN);
-  const e = text.indexOf(END);
-  if (b >= 0 && e > b) text = text.slice(0, b) + wrapped + text.slice(e + END.length);
+  const wrapped = `${markers.begin}\n${block.trimEnd()}\n${markers.end}`;
+  const b = text.indexOf(markers.begin);
+  const e = text.indexOf(markers.end);
+  if (b >= 0 && e > b) text = text.slice(0, b) + wrapped + text.slice(e + markers.end.length);
   else text = `${text.trimEnd()}\n\n${wrapped}\n`;
   fs.writeFileSync(file, text);
 }
