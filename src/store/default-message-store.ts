@@ -235,6 +235,10 @@ export class DefaultMessageStore implements MessageStore {
     this.arrivedListeners.push(listener);
   }
 
+  onCommitLogWritten(listener: () => void): void {
+    this.puts.onCommitLogWritten(listener);
+  }
+
   // ================================================================ replication (HA slave)
 
   /** The next commit-log offset the master must send: the committed end plus a record still incomplete. */

@@ -80,6 +80,7 @@ export class PutService {
   private pendingPuts: PendingPut[] = [];
   private touchedQueues: ConsumeQueue[] = [];
   private readonly listeners: MessageArrivedListener[] = [];
+  private readonly writtenListeners: Array<() => void> = [];
   private drainScheduled = false;
   /** A consume-queue or index write failed; its units stay staged and puts wait until a retry succeeds. */
   private dispatchBehind = false;
@@ -99,6 +100,11 @@ export class PutService {
 
   onMessageArrived(listener: MessageArrivedListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Called after each commit-log write, before the consume-queue writes (HA sends the bytes to slaves then). */
+  onCommitLogWritten(listener: () => void): void {
+    this.writtenListeners.push(listener);
   }
 
   putBatch(msgs: MessageToStore[]): Promise<PutResult> {
@@ -242,6 +248,7 @@ export class PutService {
       return;
     }
     // The records are in the commit log: their puts succeed even if a consume-queue write fails below.
+    for (const listener of this.writtenListeners) listener();
     for (const e of entries) this.dispatch(e);
     try {
       this.flushDispatched();

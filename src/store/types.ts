@@ -112,6 +112,8 @@ export interface MessageStore {
   topicsWithQueues(): string[];
 
   onMessageArrived(listener: MessageArrivedListener): void;
+  /** Called after each write of new records to the commit log, before their consume queues are written. */
+  onCommitLogWritten?(listener: () => void): void;
   /** Folder for config/*.json (topics.json, consumerOffset.json, ...). */
   readonly configDir: string;
 }
