@@ -199,11 +199,11 @@ export async function catchUp(ctx: HaContext): Promise<Metrics> {
   return withCluster(ctx, 'ASYNC_MASTER', async (c) => {
     const before = await c.untilSlaveCaughtUp(60_000);
     await c.stopSlave();
-    // 16 KiB bodies, 64 in flight: the master's commit log grows fast, the slave is not there to follow.
-    const body = 16 * 1024;
-    const count = Math.ceil(ctx.catchUpBytes / body);
+    // 4000-byte bodies (the client compresses from 4096 on), 256 in flight: the commit log grows fast.
+    const body = 4000;
+    const count = Math.ceil(ctx.catchUpBytes / (body + 150)); // + the record's header, topic and properties
     ctx.log(`  slave stopped at offset ${before}; writing ${count} messages of ${body} bytes to the master`);
-    const fill = c.tool('fill', ['benchmark', 'producer', '-t', TOPIC, '-s', String(body), '--async', '64', '-c', String(count), '--report-interval', '0', '--json']);
+    const fill = c.tool('fill', ['benchmark', 'producer', '-t', TOPIC, '-s', String(body), '--async', '256', '-c', String(count), '--report-interval', '0', '--json']);
     await succeeded(fill);
     const written = parseResult<BenchProducerResult>(fill);
     if (written.failed > 0) throw new Error(`fill: ${written.failed} sends failed, e.g. ${written.errors[0] ?? '?'}`);

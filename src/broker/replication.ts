@@ -63,7 +63,9 @@ export class BrokerReplication {
     if (host !== undefined && host !== '0.0.0.0' && host !== '::' && c.brokerIP2 !== host) {
       log.warn(`the HA port listens on ${host} (bindAddress) but slaves are told brokerIP2:haListenPort = ${c.brokerIP2}:${service.port}; set brokerIP2=${host}`);
     }
-    store.onMessageArrived(() => service.wakeup());
+    // Slaves get new bytes as soon as they are in the commit log, while the master writes consume queues.
+    if (store.onCommitLogWritten !== undefined) store.onCommitLogWritten(() => service.wakeup());
+    else store.onMessageArrived(() => service.wakeup());
     if (c.brokerRole === 'SLAVE') {
       this.client = new HAClient(store, {
         masterAddress: c.haMasterAddress || undefined,

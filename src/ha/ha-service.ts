@@ -215,8 +215,8 @@ export class HAService {
   }
 
   /**
-   * New commit-log bytes: send them now (the store calls this for every message it made readable; after the
-   * first call of a write batch the rest find nothing new, which costs two comparisons).
+   * New commit-log bytes: send them now. The store calls this after each commit-log write, before it writes
+   * the consume queues, so the slave works on the bytes while the master finishes its side.
    */
   wakeup(): void {
     for (const s of this.slaves) s.pump();
