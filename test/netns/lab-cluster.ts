@@ -181,6 +181,9 @@ export interface ConsumerAgentSettings {
   consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' | 'CONSUME_FROM_LAST_OFFSET';
   namesrvAddr?: string;
   pollNameServerInterval?: number;
+  consumeThreadMax?: number;
+  pullThresholdForQueue?: number;
+  delayMs?: number;
 }
 
 export async function startProducerAgent(lab: NetLab, host: number, s: ProducerAgentSettings, env: NodeJS.ProcessEnv = {}): Promise<Agent<SendEvent>> {

@@ -219,6 +219,11 @@ export class NetLab {
     this.cuts.delete(index);
   }
 
+  /** Takes the host's only link down (nothing in or out) or up again; its processes keep running. */
+  async setLink(index: number, up: boolean): Promise<void> {
+    await ip(['-n', this.host(index).ns, 'link', 'set', 'eth0', up ? 'up' : 'down']);
+  }
+
   /** stdout/stderr of every process, for failure messages. */
   describeAll(): string {
     return this.procs.map((p) => p.describe()).join('\n\n');

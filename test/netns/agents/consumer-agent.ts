@@ -11,10 +11,17 @@ interface ConsumerSettings {
   consumeFromWhere: ConsumeFromWhere;
   namesrvAddr?: string;
   pollNameServerInterval?: number;
+  /** Listener calls at once (default 20); 1 with delayMs makes a slow consumer that builds a backlog. */
+  consumeThreadMax?: number;
+  /** Pulling of a queue pauses at this many unconsumed messages (default 1000): bounds what is prefetched. */
+  pullThresholdForQueue?: number;
+  /** Time each message takes to "process", ms (default 0). */
+  delayMs?: number;
 }
 
 const settings = readSettings<ConsumerSettings>('consumer-agent', (v) => {
   for (const k of ['topic', 'group', 'consumeFromWhere']) if (typeof v[k] !== 'string' || v[k] === '') return `${k} must be a non-empty string`;
+  if (v.delayMs !== undefined && (!Number.isInteger(v.delayMs) || (v.delayMs as number) < 0 || (v.delayMs as number) > 60_000)) return 'delayMs must be an integer in 0..60000';
   return undefined;
 });
 
@@ -23,10 +30,14 @@ const consumer = new PushConsumer({
   consumeFromWhere: settings.consumeFromWhere,
   ...(settings.namesrvAddr !== undefined ? { namesrvAddr: settings.namesrvAddr } : {}),
   ...(settings.pollNameServerInterval !== undefined ? { pollNameServerInterval: settings.pollNameServerInterval } : {}),
+  ...(settings.consumeThreadMax !== undefined ? { consumeThreadMax: settings.consumeThreadMax } : {}),
+  ...(settings.pullThresholdForQueue !== undefined ? { pullThresholdForQueue: settings.pullThresholdForQueue } : {}),
 });
+const delayMs = settings.delayMs ?? 0;
 consumer.subscribe(settings.topic, '*');
 consumer.registerMessageListener(async (msgs: MessageExt[]) => {
   for (const m of msgs) {
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     emit({ ev: 'msg', key: m.keys.join(' '), msgId: m.msgId, broker: m.brokerName, queue: m.queueId, offset: m.queueOffset, reconsume: m.reconsumeTimes, t: Date.now() });
   }
   return 'CONSUME_SUCCESS';
