@@ -11,3 +11,4 @@ export * from './message.js';
 export * from './namesrv.js';
 export * from './monitor.js';
 export { versionDesc } from './version.js';
+export * from './dashboard-queries.js';
