@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The all-in-one default: a NameServer and broker-a (DefaultCluster, ASYNC_MASTER, ASYNC_FLUSH, auto-create topics)
-// in one process on loopback, data in a local folder. `npm start` runs this.
+// in one process on loopback, data in a local folder, and the dashboard (web console) next to them. `npm start` runs this.
 import path from 'node:path';
 import { Command } from 'commander';
 import { configureLogging, defaultLogDir, getLogger } from '../common/logger.js';
@@ -8,6 +8,7 @@ import { brokerConfigFrom } from '../config/broker-config.js';
 import { defaultNamesrvConfig } from '../config/namesrv-config.js';
 import { BrokerController } from '../broker/broker-controller.js';
 import { NamesrvController } from '../namesrv/namesrv-controller.js';
+import { startDashboard } from '../dashboard/server.js';
 import { errorText, fail, stopOnSignals, type Role } from './run.js';
 
 const program = new Command('rocketmq-ts')
@@ -16,8 +17,9 @@ const program = new Command('rocketmq-ts')
   .option('--namesrv-port <port>', 'NameServer port', '9876')
   .option('--broker-port <port>', 'broker listenPort (the VIP port is listenPort - 2)', '10911')
   .option('--data-dir <dir>', 'folder for the broker store and NameServer KV config', 'store-data')
+  .option('--dashboard-port <port>', 'dashboard (web console) HTTP port; 0 = no dashboard', '8080')
   .parse();
-const opts = program.opts<{ host: string; namesrvPort: string; brokerPort: string; dataDir: string }>();
+const opts = program.opts<{ host: string; namesrvPort: string; brokerPort: string; dataDir: string; dashboardPort: string }>();
 
 function port(name: string, text: string): number {
   const n = Number(text);
@@ -28,9 +30,11 @@ function port(name: string, text: string): number {
 async function main(): Promise<void> {
   let namesrvPort: number;
   let brokerPort: number;
+  let dashboardPort: number;
   try {
     namesrvPort = port('--namesrv-port', opts.namesrvPort);
     brokerPort = port('--broker-port', opts.brokerPort);
+    dashboardPort = port('--dashboard-port', opts.dashboardPort);
   } catch (err) {
     return fail(errorText(err));
   }
@@ -77,6 +81,16 @@ async function main(): Promise<void> {
   }
   roles.push(broker);
   process.stdout.write(`${broker.bootMessage()}\n`);
+  if (dashboardPort !== 0) {
+    try {
+      const dashboard = await startDashboard({ namesrvAddr: `${opts.host}:${namesrv.port}`, port: dashboardPort, host: opts.host });
+      roles.push({ shutdown: () => dashboard.close() });
+      process.stdout.write(`rocketmq-ts dashboard on ${dashboard.url}\n`);
+    } catch (err) {
+      // The NameServer and broker are up and useful without it: say why and go on.
+      process.stderr.write(`The dashboard failed to start on ${opts.host}:${dashboardPort}: ${errorText(err)} (use --dashboard-port)\n`);
+    }
+  }
   process.stdout.write(`data in ${dataDir}, logs in ${defaultLogDir()}; Ctrl-C to stop\n`);
 }
 
