@@ -47,6 +47,7 @@ export class LabBroker {
     readonly label: string,
     readonly props: Props,
     readonly configFile: string,
+    private readonly env: NodeJS.ProcessEnv = {},
   ) {
     this.proc = this.spawn();
   }
@@ -62,7 +63,7 @@ export class LabBroker {
 
   private spawn(): ServerProcess {
     const label = this.restarts === 0 ? this.label : `${this.label} (restart #${this.restarts})`;
-    return this.lab.spawn(this.host, label, [BROKER_SCRIPT, '-c', this.configFile], {}, this.lab.dir(this.label, 'logs'));
+    return this.lab.spawn(this.host, label, [BROKER_SCRIPT, '-c', this.configFile], this.env, this.lab.dir(this.label, 'logs'));
   }
 
   waitForBoot(): Promise<RegExpMatchArray> {
@@ -84,6 +85,8 @@ export interface BrokerSpec {
   props: Props;
   /** Do not wait for the boot line (start-failure tests). */
   noWait?: boolean;
+  /** Extra environment, e.g. NAMESRV_ADDR as guide 000 sets it in .bashrc instead of namesrvAddr. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Writes the broker's .properties (store under the lab unless the spec names one) and runs `mqbroker -c FILE`. */
@@ -100,7 +103,7 @@ export async function startBroker(lab: NetLab, host: number, spec: BrokerSpec): 
     ...spec.props,
   };
   fs.writeFileSync(configFile, propertiesText(props));
-  const broker = new LabBroker(lab, host, spec.label, props, configFile);
+  const broker = new LabBroker(lab, host, spec.label, props, configFile, spec.env);
   if (!spec.noWait) await broker.waitForBoot();
   return broker;
 }
@@ -108,7 +111,8 @@ export async function startBroker(lab: NetLab, host: number, spec: BrokerSpec): 
 // ---- client agents ----
 
 export interface SendEvent {
-  ev: 'ok' | 'notok' | 'fail';
+  /** ready/done: the agent started/stopped (no other field is meaningful then). */
+  ev: 'ok' | 'notok' | 'fail' | 'ready' | 'done';
   key: string;
   msgId?: string;
   broker?: string;
