@@ -236,13 +236,21 @@ async function untilSlaveKnowsTopic(c: HaBenchCluster, topic: string): Promise<v
   }
 }
 
-export async function failoverResume(ctx: HaContext): Promise<Metrics> {
+/** The client refreshes routes every 30 s (pollNameServerInterval): the kills are spread over one such period. */
+const ROUTE_REFRESH_MS = 30_000;
+
+/**
+ * Run `run` of `runs` kills the master 3 s + (run - 0.5) / runs of a route-refresh period after the consumer
+ * started, so that the runs sample the whole period instead of always hitting the same phase of it.
+ */
+export async function failoverResume(ctx: HaContext, run: number, runs: number): Promise<Metrics> {
+  const killAfterMs = 3000 + (ROUTE_REFRESH_MS * (run - 0.5)) / runs;
   return withCluster(ctx, 'ASYNC_MASTER', async (c) => {
     const fill = c.tool('backlog', ['benchmark', 'producer', '-t', FAILOVER_TOPIC, '-s', String(ctx.bodySize), '--async', '256', '-c', String(ctx.backlog), '--report-interval', '0', '--json']);
     await succeeded(fill);
     await c.untilSlaveCaughtUp(120_000);
     await untilSlaveKnowsTopic(c, FAILOVER_TOPIC);
-    ctx.log(`  backlog of ${ctx.backlog} messages on master and slave; consuming at ${ctx.consumeRate} msg/s`);
+    ctx.log(`  backlog of ${ctx.backlog} messages on master and slave; consuming at ${ctx.consumeRate} msg/s, kill after ${(killAfterMs / 1000).toFixed(1)} s`);
     const deliveries: number[] = [];
     // Small flow-control limits: little is buffered in the client when the master dies.
     const consumer = new PushConsumer({
@@ -260,11 +268,12 @@ export async function failoverResume(ctx: HaContext): Promise<Metrics> {
       if (ahead > 5) await sleep(ahead);
       return 'CONSUME_SUCCESS';
     });
+    const startedAt = performance.now();
     await consumer.start();
     try {
-      const steady = performance.now() + 60_000;
-      while (deliveries.length < ctx.consumeRate * 3 && performance.now() < steady) await sleep(50);
-      if (deliveries.length === 0) throw new Error('the consumer got nothing from the master in 60 s');
+      while (performance.now() - startedAt < killAfterMs) await sleep(20);
+      if (deliveries.length === 0) throw new Error(`the consumer got nothing from the master in ${killAfterMs} ms`);
+      if (deliveries.length + ctx.consumeRate * 2 > ctx.backlog) throw new Error(`${deliveries.length} of ${ctx.backlog} messages consumed before the kill: raise --backlog`);
       const killAt = c.killMaster();
       await c.master.exited;
       ctx.log('  master killed (SIGKILL)');
@@ -274,7 +283,7 @@ export async function failoverResume(ctx: HaContext): Promise<Metrics> {
       while (deliveries.length - seenAtKill < ctx.consumeRate * 2 && performance.now() < deadline) await sleep(50);
       const r = resumeAfterKill(deliveries, killAt);
       if (r === undefined || deliveries.length - seenAtKill < ctx.consumeRate * 2) throw new Error(`the consumer did not resume within 120 s of the kill (${deliveries.length - seenAtKill} messages after it)`);
-      return { resumeSec: r.resumeMs / 1000, fromBuffer: r.fromBuffer };
+      return { killAfterSec: (killAt - startedAt) / 1000, resumeSec: r.resumeMs / 1000, fromBuffer: r.fromBuffer };
     } finally {
       await Promise.race([consumer.shutdown(), sleep(15_000)]);
     }
