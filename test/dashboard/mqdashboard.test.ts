@@ -9,9 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { ClusterResponse } from '../../src/dashboard/api-types.js';
 import { AdminCluster } from '../admin/harness.js';
+import { freeBrokerPort, freePort } from '../support/ports.js';
 import { waitFor, withTimeout } from '../support/wait.js';
 
-const MQDASHBOARD = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'mqdashboard.js');
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli');
+const MQDASHBOARD = path.join(CLI, 'mqdashboard.js');
+const START = path.join(CLI, 'start.js');
 
 interface Child {
   proc: ChildProcessWithoutNullStreams;
@@ -20,9 +23,9 @@ interface Child {
   exited: Promise<number | null>;
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv): Child {
+function run(args: string[], env: NodeJS.ProcessEnv, script = MQDASHBOARD): Child {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mqdashboard-home-'));
-  const proc = spawn(process.execPath, [MQDASHBOARD, ...args], { env: { PATH: process.env.PATH, HOME: home, ...env }, cwd: home });
+  const proc = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH, HOME: home, ...env }, cwd: home });
   let out = '';
   let err = '';
   proc.stdout.setEncoding('utf8').on('data', (t: string) => { out += t; });
@@ -70,5 +73,18 @@ describe('mqdashboard', { timeout: 180_000 }, () => {
       assert.equal(await withTimeout(child.exited, 60_000, `mqdashboard ${args.join(' ')} to exit`), 1, args.join(' '));
       assert.match(child.err(), pattern);
     }
+  });
+
+  it('npm start (start.js) serves the dashboard next to its NameServer and broker, and closes it on SIGTERM', async () => {
+    const [namesrvPort, brokerPort, dashboardPort] = [await freePort(), await freeBrokerPort(), await freePort()];
+    const child = run(['--namesrv-port', String(namesrvPort), '--broker-port', String(brokerPort), '--dashboard-port', String(dashboardPort),
+      '--data-dir', 'data'], {}, START);
+    children.push(child);
+    const url = `http://127.0.0.1:${dashboardPort}`;
+    await waitFor(() => child.out().includes(`rocketmq-ts dashboard on ${url}`), { timeoutMs: 60_000, what: () => `the dashboard line; out: ${child.out()} err: ${child.err()}` });
+    const body = (await (await fetch(`${url}/api/cluster`)).json()) as ClusterResponse;
+    assert.deepEqual(body.brokers.map((b) => [b.clusterName, b.brokerName, b.addr]), [['DefaultCluster', 'broker-a', `127.0.0.1:${brokerPort}`]]);
+    child.proc.kill('SIGTERM');
+    assert.equal(await withTimeout(child.exited, 60_000, 'start.js to exit on SIGTERM'), 0);
   });
 });
