@@ -42,6 +42,8 @@ export interface Dashboard {
 /** dist/src/dashboard/server.js -> dist/web */
 export const DEFAULT_STATIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'web');
 const MAX_JSON_BODY = '2mb';
+/** An operator console has few users: more sockets than this means something is wrong. */
+const MAX_CONNECTIONS = 256;
 const NOT_BUILT_PAGE = '<!doctype html><title>rocketmq-ts dashboard</title><p>The dashboard UI was not built (no dist/web): run <code>npm run build</code>. The API is served under <a href="api/cluster">/api</a>.</p>\n';
 
 function apiRouter(ctx: DashboardContext, sampler: MetricsSampler): express.Router {
@@ -96,6 +98,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
   const sampler = new MetricsSampler(() => ctx.admin, opts.metrics);
   ctx.onSwitch = () => sampler.reset();
   const server = http.createServer(createApp(ctx, sampler, opts.staticDir ?? DEFAULT_STATIC_DIR));
+  server.maxConnections = MAX_CONNECTIONS;
   let port: number;
   try {
     port = await listen(server, opts.port, host);
