@@ -104,7 +104,7 @@ export class MasterKillRun {
     await createTopicOnCluster(ns.addr, 'DefaultCluster', TOPIC, QUEUES, [this.slaveA.addr, slaveB.addr]);
     const env = { NAMESRV_ADDR: ns.addr };
     this.consumer = await startConsumerAgent(l, HOSTS.consumer, {
-      topic: TOPIC, group: 'kill_consumer', consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', consumeThreadMax: 1, pullThresholdForQueue: PULL_THRESHOLD, delayMs: 3,
+      topic: TOPIC, group: 'kill_consumer', consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', consumeThreadMax: 1, pullThresholdForQueue: PULL_THRESHOLD, delayMs: 6,
     }, env);
     this.producer = await startProducerAgent(l, HOSTS.producer, {
       topic: TOPIC, group: 'kill_producer', keyPrefix: 'k', senders: SENDERS, pauseMs: 5, sendMsgTimeout: 3000,
