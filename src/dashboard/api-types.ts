@@ -27,6 +27,7 @@
 //   GET    /api/consumers?q=&offset=&limit=           -> ConsumerListResponse
 //   GET    /api/consumers/:group/progress             -> ConsumerProgressResponse
 //   GET    /api/consumers/:group/connection           -> ConsumerConnectionView
+//   GET    /api/consumers/:group/config               -> ConsumerConfigResponse (per master; for the update form)
 //   POST   /api/consumers              ConsumerUpsert -> ConsumerUpsertResponse (create or update)
 //   DELETE /api/consumers/:group?cluster=&brokerAddr=&removeOffset= -> ConsumerDeleteResponse
 //   POST   /api/consumers/:group/reset-offset GroupResetOffsetRequest -> ResetOffsetResponse
@@ -403,6 +404,12 @@ export interface SubscriptionGroupView {
   brokerId: number;
   whichBrokerWhenConsumeSlowly: number;
   notifyConsumerIdsChangedEnable: boolean;
+}
+
+export interface ConsumerConfigResponse {
+  group: string;
+  /** One entry per master broker: its subscription group config, none when it has no such group, or why not. */
+  brokers: Array<{ addr: string; brokerName: string; config?: SubscriptionGroupView; error?: string }>;
 }
 
 export interface ConsumerUpsertResponse {

@@ -9,6 +9,7 @@ import { consumerProgress, topicList } from '../../src/admin/index.js';
 import type {
   ApiError,
   ClusterResponse,
+  ConsumerConfigResponse,
   ConsumerListResponse,
   ConsumerProgressResponse,
   ConsumerUpsertResponse,
@@ -142,6 +143,10 @@ describe('dashboard API', { timeout: 300_000 }, () => {
     assert.equal(created.config.retryMaxTimes, 3);
     const listed = await api.get<ConsumerListResponse>(`/api/consumers?q=${enc(group)}`);
     assert.deepEqual(listed.items.map((g) => [g.group, g.clients, g.diffTotal]), [[group, 0, 0]]);
+    await api.ok('POST', '/api/consumers', { groupName: group, brokerAddr: cluster.brokerAddr(), retryMaxTimes: 5, consumeBroadcastEnable: true });
+    const config = await api.get<ConsumerConfigResponse>(`/api/consumers/${enc(group)}/config`);
+    assert.deepEqual(config.brokers.map((b) => [b.addr, b.brokerName, b.config?.retryMaxTimes, b.config?.consumeBroadcastEnable]),
+      [[cluster.brokerAddr(), 'broker-a', 5, true]]);
     await api.ok('DELETE', `/api/consumers/${enc(group)}?cluster=DefaultCluster`);
     assert.equal((await api.get<ConsumerListResponse>(`/api/consumers?q=${enc(group)}`)).total, 0);
   });

@@ -6,12 +6,15 @@ import {
   consumerGroupSummary,
   consumerProgress,
   deleteSubGroup,
+  getAllSubscriptionGroupConfig,
+  listBrokers,
   mapBounded,
   resetOffsetByTime,
   updateSubGroup,
   versionDesc,
 } from '../../admin/index.js';
 import type {
+  ConsumerConfigResponse,
   ConsumerConnectionView,
   ConsumerDeleteResponse,
   ConsumerListResponse,
@@ -70,6 +73,21 @@ export function consumerRoutes(ctx: DashboardContext): Router {
         topic: s.topic, subString: s.subString, tags: s.tagsSet, expressionType: s.expressionType, subVersion: s.subVersion,
       })),
     };
+  }));
+
+  r.get('/consumers/:group/config', route(async (req): Promise<ConsumerConfigResponse> => {
+    const group = groupName('group', param(req, 'group'));
+    const admin = ctx.admin;
+    const masters = (await listBrokers(admin)).filter((b) => b.brokerId === 0);
+    const brokers = await mapBounded(masters, ROW_CONCURRENCY, async (b): Promise<ConsumerConfigResponse['brokers'][number]> => {
+      try {
+        const config = (await getAllSubscriptionGroupConfig(admin, b.addr)).get(group);
+        return config === undefined ? { addr: b.addr, brokerName: b.brokerName } : { addr: b.addr, brokerName: b.brokerName, config };
+      } catch (err) {
+        return { addr: b.addr, brokerName: b.brokerName, error: err instanceof Error ? err.message : String(err) };
+      }
+    });
+    return { group, brokers };
   }));
 
   r.post('/consumers', route(async (req): Promise<ConsumerUpsertResponse> => {
