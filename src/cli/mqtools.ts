@@ -5,11 +5,24 @@
 //   mqtools benchmark producer  send TPS and RT, like RocketMQ's benchmark/producer.sh
 //   mqtools benchmark consumer  consume TPS and end-to-end latency, like benchmark/consumer.sh
 //   mqtools os-check            the kernel settings RocketMQ's guides tune, and which matter here
+//   mqtools cluster start|stop|status <mode>  a deployment mode of conf/ as local NameServer and broker processes
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { parseBrokerConfig } from '../config/broker-config.js';
+import {
+  DEFAULT_BOOT_TIMEOUT_MS,
+  DEFAULT_STOP_TIMEOUT_MS,
+  clusterStatus,
+  clustersHome,
+  defaultClusterDir,
+  formatStateTable,
+  runningClusterDirs,
+  startCluster,
+  stopCluster,
+} from '../tools/cluster.js';
+import { ClusterError, DEFAULT_BASE_PORT, MAX_NAMESRV_COUNT, clusterModeNames, type ClusterMode } from '../tools/cluster-plan.js';
 import { runBenchConsumer, runBenchProducer, RESULT_PREFIX } from '../tools/benchmark.js';
 import { configureToolLogging, shutdownToolLogging } from '../tools/logging.js';
 import { intArg, numberArg, resolveNamesrv, startPointArg, type StartPoint } from '../tools/options.js';
@@ -274,6 +287,75 @@ program.command('os-check')
     if (applied.written.length === 0 && applied.failed.length === 0) process.stdout.write('Nothing to change.\n');
     if (applied.persist.length > 0) process.stdout.write(`\nTo keep these after a reboot:\n${applied.persist.map((p) => `  ${p}`).join('\n')}\n`);
     return applied.failed.length > 0 ? 1 : 0;
+  }));
+
+const cluster = program.command('cluster')
+  .description('one of RocketMQ\'s deployment modes (conf/<mode>) as NameServer and broker processes on this machine');
+
+const modeArgument = (required: boolean): Argument =>
+  new Argument(required ? '<mode>' : '[mode]', 'deployment mode').choices(clusterModeNames());
+
+/** --dir, else ~/rocketmq-cluster/<mode>; without either, every cluster with a state file there. */
+function clusterDirs(mode: ClusterMode | undefined, dir: string | undefined): string[] {
+  if (dir !== undefined) return [path.resolve(dir)];
+  if (mode !== undefined) return [defaultClusterDir(mode)];
+  const found = runningClusterDirs(clustersHome());
+  if (found.length === 0) throw new ClusterError(`no cluster state under ${clustersHome()}: name the folder with --dir`);
+  return found;
+}
+
+interface ClusterStartCli {
+  dir?: string;
+  namesrvCount: number;
+  basePort: number;
+  host: string;
+  timeout: number;
+}
+
+cluster.command('start')
+  .description('start the mode\'s NameServers and brokers (detached; they keep running after this command), print where')
+  .addArgument(modeArgument(true))
+  .option('--dir <dir>', 'cluster folder: configs, stores, logs, state file (default ~/rocketmq-cluster/<mode>)')
+  .option('--namesrv-count <n>', 'NameServers to start, on base-port, base-port+1, ...', intArg('--namesrv-count', 1, MAX_NAMESRV_COUNT), 1)
+  .option('--base-port <port>', 'first NameServer port; broker i listens on base-port + 1035 + 10 i (10911, 10921, ...)', intArg('--base-port', 1, 65535), DEFAULT_BASE_PORT)
+  .option('--host <ip>', 'IPv4 address the brokers register (brokerIP1, brokerIP2)', '127.0.0.1')
+  .option('--timeout <seconds>', 'longest wait for each process\'s boot line', numberArg('--timeout', 1, 3600), DEFAULT_BOOT_TIMEOUT_MS / 1000)
+  .action((mode: ClusterMode, o: ClusterStartCli) => run(async () => {
+    await startCluster({
+      mode,
+      dir: path.resolve(o.dir ?? defaultClusterDir(mode)),
+      host: o.host,
+      namesrvCount: o.namesrvCount,
+      basePort: o.basePort,
+      bootTimeoutMs: o.timeout * 1000,
+    }, stdOutput);
+    return 0;
+  }));
+
+cluster.command('stop')
+  .description('SIGTERM every process of the cluster (brokers, then NameServers), SIGKILL after --timeout; remove the state file')
+  .addArgument(modeArgument(false))
+  .option('--dir <dir>', 'cluster folder (default ~/rocketmq-cluster/<mode>, or every cluster there)')
+  .option('--timeout <seconds>', 'wait this long for each group to exit before SIGKILL', numberArg('--timeout', 1, 3600), DEFAULT_STOP_TIMEOUT_MS / 1000)
+  .action((mode: ClusterMode | undefined, o: { dir?: string; timeout: number }) => run(async () => {
+    for (const dir of clusterDirs(mode, o.dir)) await stopCluster(dir, o.timeout * 1000, stdOutput);
+    return 0;
+  }));
+
+cluster.command('status')
+  .description('which processes of the cluster run (exit status 1 when one does not)')
+  .addArgument(modeArgument(false))
+  .option('--dir <dir>', 'cluster folder (default ~/rocketmq-cluster/<mode>, or every cluster there)')
+  .action((mode: ClusterMode | undefined, o: { dir?: string }) => run(async () => {
+    let down = 0;
+    for (const dir of clusterDirs(mode, o.dir)) {
+      const { state, rows } = clusterStatus(dir);
+      process.stdout.write(`${formatStateTable(state, new Map(rows.map((r) => [r.record, r.alive])))}\n`);
+      process.stdout.write(`export NAMESRV_ADDR='${state.namesrvAddr}'\n\n`);
+      down += rows.filter((r) => !r.alive).length;
+    }
+    if (down > 0) process.stderr.write(`${down} process(es) not running\n`);
+    return down > 0 ? 1 : 0;
   }));
 
 await program.parseAsync();
