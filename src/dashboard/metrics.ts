@@ -19,7 +19,7 @@ export interface SamplerOptions {
   intervalMs?: number;
   /** How far back samples are kept (default 65 minutes). */
   keepMs?: number;
-  /** Unconsumed topics probed per sample (default 10). */
+  /** Quiet unconsumed topics probed per sample, round-robin (default 25). */
   probesPerSample?: number;
   /** How often the topic list is refreshed for probing (default 60 s). */
   topicListRefreshMs?: number;
@@ -42,9 +42,11 @@ interface Sample {
 /** Topics kept per sample; the answer shows the top TOP_TOPICS over the window. */
 const TOPICS_PER_SAMPLE = 50;
 const TOP_TOPICS = 10;
-/** A topic's rate is shown until this old (a probed topic is measured about every few minutes at 1,000 topics). */
+/** A topic's rate is shown until this old (a quiet topic is measured about every 7 minutes at 1,000 topics). */
 const RATE_MAX_AGE_MS = 10 * 60_000;
 const MAX_TRACKED_TOPICS = 100_000;
+/** Busy unconsumed topics re-measured every sample. */
+const MAX_BUSY_PROBES = 20;
 
 export class MetricsSampler {
   readonly intervalMs: number;
@@ -67,7 +69,7 @@ export class MetricsSampler {
   constructor(private readonly adminOf: () => MQAdmin, o: SamplerOptions = {}) {
     this.intervalMs = o.intervalMs ?? 10_000;
     this.keepMs = o.keepMs ?? 65 * 60_000;
-    this.probesPerSample = o.probesPerSample ?? 10;
+    this.probesPerSample = o.probesPerSample ?? 25;
     this.topicListRefreshMs = o.topicListRefreshMs ?? 60_000;
     this.now = o.now ?? Date.now;
   }
@@ -145,19 +147,27 @@ export class MetricsSampler {
     }
   }
 
-  /** The next few NORMAL topics that no group consumes, round-robin over a list refreshed now and then. */
+  /**
+   * Unconsumed NORMAL topics to probe this sample: the busy ones (a rate above zero) every time, so their series
+   * stay continuous, plus the next few of the rest round-robin, so a topic that becomes busy is found within
+   * (topics / probesPerSample) samples.
+   */
   private async nextProbes(admin: MQAdmin, consumed: ReadonlyMap<string, number>): Promise<string[]> {
     if (this.now() - this.probeListAt >= this.topicListRefreshMs) {
       this.probeTopics = (await topicListWithKinds(admin)).filter((t) => t.kind === 'NORMAL').map((t) => t.topic);
       this.probeListAt = this.now();
     }
-    const candidates = this.probeTopics.filter((t) => !consumed.has(t));
+    const known = new Set(this.probeTopics);
+    const busy = [...this.rates].filter(([t, r]) => r.tps > 0 && known.has(t) && !consumed.has(t))
+      .sort((a, b) => b[1].tps - a[1].tps).slice(0, MAX_BUSY_PROBES).map(([t]) => t);
+    const busySet = new Set(busy);
+    const candidates = this.probeTopics.filter((t) => !consumed.has(t) && !busySet.has(t));
     const out: string[] = [];
     for (let i = 0; i < Math.min(this.probesPerSample, candidates.length); i++) {
       out.push(candidates[(this.probeCursor + i) % candidates.length]!);
     }
     this.probeCursor = candidates.length === 0 ? 0 : (this.probeCursor + out.length) % candidates.length;
-    return out;
+    return [...busy, ...out];
   }
 
   private observe(topic: string, total: number): void {
