@@ -6,12 +6,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { MQAdmin, getBrokerConfig, listBrokers, updateTopic } from '../../src/admin/index.js';
-import { Producer } from '../../src/client/index.js';
+import { MQAdmin, getAllTopicConfig, getBrokerConfig, listBrokers, updateTopic } from '../../src/admin/index.js';
+import { Producer, PushConsumer, type MessageExt } from '../../src/client/index.js';
 import { BROKER_PORT_OFFSET, BROKER_PORT_STEP, CLUSTER_MODES, type ClusterMode } from '../../src/tools/cluster-plan.js';
 import { isPortFree } from '../../src/tools/cluster-process.js';
 import { isAlive, readState, statePath, type ClusterState } from '../../src/tools/cluster-state.js';
-import { waitFor } from '../support/wait.js';
+import { deferred, waitFor, withTimeout } from '../support/wait.js';
 import { describeRun, runTool, type ToolRun } from './run-tool.js';
 
 const START_TIMEOUT_MS = 180_000;
@@ -78,7 +78,7 @@ async function assertStopped(state: ClusterState): Promise<void> {
 }
 
 describe('mqtools cluster 2m-2s-sync', () => {
-  it('starts 2 SYNC_MASTERs and 2 SLAVEs as processes, sends SEND_OK, refuses a second start, stops everything', async () => {
+  it('starts 2 SYNC_MASTERs and 2 SLAVEs as processes: SEND_OK, second start refused, read from the slaves with the masters down, stop', async () => {
     const dir = path.join(ROOT, 'sync');
     const base = await freeBasePort('2m-2s-sync');
     const state = await startOk('2m-2s-sync', dir, base);
@@ -95,6 +95,7 @@ describe('mqtools cluster 2m-2s-sync', () => {
     const namesrvAddr = `127.0.0.1:${base}`;
     const admin = new MQAdmin({ namesrvAddr, timeoutMs: 10_000 });
     const producer = new Producer({ producerGroup: 'cluster_tool_producer', namesrvAddr, sendMsgTimeout: 10_000 });
+    const consumer = new PushConsumer({ consumerGroup: 'cluster_tool_consumer', namesrvAddr, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' });
     try {
       const brokers = await waitFor(async () => {
         const b = await listBrokers(admin);
@@ -130,26 +131,52 @@ describe('mqtools cluster 2m-2s-sync', () => {
       const statuses = [];
       for (let i = 0; i < 20; i++) statuses.push((await producer.send({ topic, body: `m${i}` })).sendStatus);
       assert.deepEqual(statuses, Array(20).fill('SEND_OK'));
+
+      const status = await tool(['cluster', 'status', '--dir', dir]);
+      assert.equal(status.code, 0, describeRun(['status'], status));
+      assert.equal(status.stdout.match(/ running /g)?.length, 5, status.stdout);
+
+      const again = await tool(['cluster', 'start', '2m-2s-sync', '--dir', dir, '--base-port', String(base)]);
+      assert.equal(again.code, 1, describeRun(['start again'], again));
+      assert.match(again.stderr, /already running in .*: pids /);
+      for (const p of state.processes) assert.ok(again.stderr.includes(`${p.pid} (${p.name})`), again.stderr);
+      for (const p of state.processes) assert.ok(isAlive(p), `${p.name} still runs after the refused start`);
+
+      // What the mode is for: with both masters down, the messages are read from the slaves.
+      for (const slave of brokers.filter((b) => b.brokerId === 1)) {
+        await waitFor(async () => (await getAllTopicConfig(admin, slave.addr)).topicConfigTable.has(topic), {
+          timeoutMs: 60_000, what: `slave ${slave.addr} to copy ${topic} from its master`, intervalMs: 500,
+        });
+      }
+      const masters = state.processes.filter((p) => p.role === 'SYNC_MASTER');
+      for (const m of masters) process.kill(m.pid, 'SIGTERM');
+      await waitFor(() => masters.every((m) => !isAlive(m)), { timeoutMs: 60_000, what: 'the masters to exit', intervalMs: 200 });
+      await waitFor(async () => (await listBrokers(admin)).every((b) => b.brokerId === 1), { timeoutMs: 60_000, what: 'the NameServer to drop the masters', intervalMs: 200 });
+      const wanted = Array.from({ length: 20 }, (_, i) => `m${i}`);
+      const seen = new Set<string>();
+      const allSeen = deferred<void>();
+      consumer.subscribe(topic, '*');
+      consumer.registerMessageListener(async (msgs: MessageExt[]) => {
+        for (const m of msgs) seen.add(m.body.toString());
+        if (wanted.every((b) => seen.has(b))) allSeen.resolve();
+        return 'CONSUME_SUCCESS';
+      });
+      await consumer.start();
+      await withTimeout(allSeen.promise, 90_000, () => `m0..m19 from the slaves (missing ${wanted.filter((b) => !seen.has(b)).join(' ')})`);
     } finally {
+      await consumer.shutdown();
       await producer.shutdown();
       await admin.close();
     }
 
-    const status = await tool(['cluster', 'status', '--dir', dir]);
-    assert.equal(status.code, 0, describeRun(['status'], status));
-    assert.equal(status.stdout.match(/ running /g)?.length, 5, status.stdout);
-
-    const again = await tool(['cluster', 'start', '2m-2s-sync', '--dir', dir, '--base-port', String(base)]);
-    assert.equal(again.code, 1, describeRun(['start again'], again));
-    assert.match(again.stderr, /already running in .*: pids /);
-    for (const p of state.processes) assert.ok(again.stderr.includes(`${p.pid} (${p.name})`), again.stderr);
-    for (const p of state.processes) assert.ok(isAlive(p), `${p.name} still runs after the refused start`);
-
     const stop = await tool(['cluster', 'stop', '--dir', dir]);
     assert.equal(stop.code, 0, describeRun(['stop'], stop));
-    for (const p of state.processes) assert.match(stop.stdout, new RegExp(`stopped ${p.name} \\(pid ${p.pid}\\)`));
+    for (const p of state.processes) {
+      const line = p.role === 'SYNC_MASTER' ? `${p.name} \\(pid ${p.pid}\\) was not running` : `stopped ${p.name} \\(pid ${p.pid}\\)`;
+      assert.match(stop.stdout, new RegExp(line));
+    }
     // Brokers end before the NameServer.
-    assert.ok(stop.stdout.indexOf('namesrv-1') > stop.stdout.indexOf('broker-b-s'), stop.stdout);
+    assert.ok(stop.stdout.indexOf('stopped namesrv-1') > stop.stdout.indexOf('stopped broker-b-s'), stop.stdout);
     await assertStopped(state);
 
     const gone = await tool(['cluster', 'status', '--dir', dir]);
