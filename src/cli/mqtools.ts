@@ -328,6 +328,7 @@ cluster.command('start')
       namesrvCount: o.namesrvCount,
       basePort: o.basePort,
       bootTimeoutMs: o.timeout * 1000,
+      signal: stopSignal(),
     }, stdOutput);
     return 0;
   }));

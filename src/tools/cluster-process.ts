@@ -111,9 +111,9 @@ export function lastOutput(record: Pick<ProcessRecord, 'stdoutFile' | 'stderrFil
 
 /**
  * Resolves once the process printed its boot line; rejects with its last output when it exits first or
- * after timeoutMs. On success the child is let go (it keeps running when this process exits).
+ * after timeoutMs or when `signal` aborts (Ctrl-C). On success the child is let go (it keeps running when this process exits).
  */
-export async function waitForBoot(launched: Launched, timeoutMs: number): Promise<void> {
+export async function waitForBoot(launched: Launched, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const { child, record } = launched;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -121,6 +121,7 @@ export async function waitForBoot(launched: Launched, timeoutMs: number): Promis
       child.unref();
       return;
     }
+    if (signal?.aborted) throw new Error(`interrupted while waiting for ${record.name} to boot`);
     if (launched.exit !== undefined) throw new Error(`${record.name} ${launched.exit} before it booted. Last output:\n${lastOutput(record)}`);
     if (Date.now() > deadline) {
       throw new Error(`${record.name} (pid ${record.pid}) printed no boot line within ${timeoutMs / 1000} s. Last output:\n${lastOutput(record)}`);

@@ -32,6 +32,8 @@ export interface StartOptions {
   bootTimeoutMs: number;
   /** Environment of the started processes (ROCKETMQ_LOG_DIR is set per process). */
   env?: NodeJS.ProcessEnv;
+  /** Aborting (Ctrl-C) stops what was started, as a failed boot does. */
+  signal?: AbortSignal;
 }
 
 function pidList(records: ProcessRecord[]): string {
@@ -77,7 +79,7 @@ async function startGroup(group: ServerPlan[], state: ClusterState, o: StartOpti
   const launched: Launched[] = group.map((s) => launch(s, env));
   state.processes.push(...launched.filter((l) => l.record.pid > 0).map((l) => l.record));
   writeState(state);
-  const results = await Promise.allSettled(launched.map((l) => waitForBoot(l, o.bootTimeoutMs)));
+  const results = await Promise.allSettled(launched.map((l) => waitForBoot(l, o.bootTimeoutMs, o.signal)));
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
   if (failures.length > 0) throw new ClusterError(failures.join('\n'));
 }
