@@ -1,5 +1,10 @@
 // A two-column table of name → value (broker runtime info, config, message properties), optionally filtered.
 import { useState } from 'react';
+import type { KeyValue } from '../api/contract.js';
+
+export function pairs(items: KeyValue[]): Array<[string, string]> {
+  return items.map((i) => [i.key, i.value]);
+}
 
 export function KeyValueTable({ entries, label, filterable = false }: { entries: Array<[string, string]>; label: string; filterable?: boolean }) {
   const [filter, setFilter] = useState('');
