@@ -18,10 +18,14 @@ function options(title: string, series: ChartSeries[], width: number, height: nu
     height,
     series: [
       {},
-      ...series.map((s, i) => ({ label: s.label, stroke: PALETTE[i % PALETTE.length], width: 1.5, points: { show: false } })),
+      ...series.map((s, i) => ({ label: s.label, stroke: PALETTE[i % PALETTE.length], width: 1.5, points: { show: (self: uPlot) => (self.data[0]?.length ?? 0) < 30 } })),
     ],
     axes: [{}, { label: unit, size: 60 }],
-    scales: { y: { range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => [0, Math.max(1, max, min)] } },
+    scales: {
+      // At least a minute wide, so that the first samples do not stretch the axis over years.
+      x: { time: true, range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => [min, Math.max(max, min + 60)] },
+      y: { range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => [0, Math.max(1, max, min) * 1.1] },
+    },
     legend: { show: true },
   };
 }

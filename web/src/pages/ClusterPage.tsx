@@ -24,12 +24,10 @@ const COLUMNS: Column<BrokerRow>[] = [
   { key: 'role', title: 'Role', render: role },
   { key: 'addr', title: 'Address', render: (b) => <code>{b.addr}</code> },
   { key: 'version', title: 'Version', render: (b) => (b.error ? <span className="badge bad" title={b.error}>unreachable</span> : b.version) },
-  { key: 'in', title: 'In TPS', align: 'right', render: (b) => fmtRate(b.inTps) },
-  { key: 'out', title: 'Out TPS', align: 'right', render: (b) => fmtRate(b.outTps) },
-  { key: 'inToday', title: 'In today', align: 'right', render: (b) => fmtInt(b.inTotalToday) },
-  { key: 'outToday', title: 'Out today', align: 'right', render: (b) => fmtInt(b.outTotalToday) },
-  { key: 'inYest', title: 'In yesterday', align: 'right', render: (b) => fmtInt(b.inTotalYesterday) },
-  { key: 'outYest', title: 'Out yesterday', align: 'right', render: (b) => fmtInt(b.outTotalYesterday) },
+  { key: 'tps', title: 'TPS in / out', align: 'right', render: (b) => `${fmtRate(b.inTps)} / ${fmtRate(b.outTps)}` },
+  { key: 'today', title: 'Today in / out', align: 'right', render: (b) => `${fmtInt(b.inTotalToday)} / ${fmtInt(b.outTotalToday)}` },
+  { key: 'yest', title: 'Yesterday in / out', align: 'right', render: (b) => `${fmtInt(b.inTotalYesterday)} / ${fmtInt(b.outTotalYesterday)}` },
+  { key: 'hours', title: 'Stored for', align: 'right', render: (b) => `${fmtRate(b.hours)} h` },
   { key: 'disk', title: 'Disk', align: 'right', render: (b) => disk(b.diskRatio) },
 ];
 
