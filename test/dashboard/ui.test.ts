@@ -149,6 +149,33 @@ describe('dashboard UI in chromium', () => {
       timeoutMs: 60_000,
       what: `${created} in mqadmin topicList`,
     });
+    // Deleting asks first, then the topic is gone from the list and from mqadmin topicList.
+    await go(`topics?q=${created}&topic=${created}`);
+    await page.getByRole('button', { name: 'Delete topic' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Delete topic' });
+    await dialog.getByText(created).waitFor();
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await table('topics').getByText(`No topic matches “${created}”.`).waitFor();
+    await waitFor(async () => !(await mqadmin('topicList')).split('\n').map((l) => l.trim()).includes(created), {
+      timeoutMs: 60_000,
+      what: `${created} gone from mqadmin topicList`,
+    });
+  });
+
+  it('a group created in the UI opens with its settings on the Update tab', async () => {
+    const created = uniq('ui_new_cg');
+    await go('consumers?new=1');
+    const form = page.getByRole('form', { name: 'Create group' });
+    await form.getByRole('textbox', { name: 'Group' }).fill(created);
+    await form.getByRole('textbox', { name: 'Max retries' }).fill('5');
+    await form.getByRole('button', { name: 'Create group' }).click();
+    await form.getByText(`Group ${created} saved on 1 of 1 broker(s).`).waitFor();
+    await go(`consumers?q=${created}&group=${created}`);
+    await page.getByRole('tab', { name: 'Update' }).click();
+    const update = page.getByRole('form', { name: 'Update group' });
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('form[aria-label="Update group"] input[name=retryMaxTimes]')?.value === '5');
+    assert.equal(await update.getByRole('textbox', { name: 'Cluster' }).inputValue(), 'DefaultCluster');
   });
 
   it('a message sent from the UI is found by key on the Messages page with its body', async () => {

@@ -28,6 +28,7 @@ export const api = {
   groups: (q: { q?: string; offset: number; limit: number }) => getJson<T.ConsumerListResponse>('/api/consumers', q),
   groupProgress: (group: string) => getJson<T.ConsumerProgressResponse>(`/api/consumers/${enc(group)}/progress`),
   groupConnection: (group: string) => getJson<T.ConsumerConnectionView>(`/api/consumers/${enc(group)}/connection`),
+  groupConfig: (group: string) => getJson<T.ConsumerConfigResponse>(`/api/consumers/${enc(group)}/config`),
   saveGroup: (body: T.ConsumerUpsert) => requestJson<T.ConsumerUpsertResponse>('POST', '/api/consumers', body),
   deleteGroup: (group: string, q: { cluster?: string; removeOffset?: boolean }) =>
     requestJson<T.ConsumerDeleteResponse>('DELETE', withQuery(`/api/consumers/${enc(group)}`, q)),

@@ -8,6 +8,7 @@ import { ConfirmDialog } from './ConfirmDialog.js';
 import { ConnectionsTable, SubscriptionsTable } from './ConnectionTables.js';
 import { DlqPanel } from './DlqPanel.js';
 import { Drawer } from './Drawer.js';
+import { ErrorBox } from './ErrorBox.js';
 import { GroupForm } from './GroupForm.js';
 import { KeyValueTable } from './KeyValueTable.js';
 import { ProgressTable } from './ProgressTable.js';
@@ -86,6 +87,29 @@ function Clients({ group }: { group: string }) {
   );
 }
 
+/** The update form, starting from the config of the first master that has the group. */
+function EditGroup({ group, onSaved }: { group: string; onSaved: () => void }) {
+  const config = useApi(() => api.groupConfig(group), [group]);
+  const cluster = useApi(api.cluster, []);
+  return (
+    <Async state={config}>
+      {(c) => {
+        const first = c.brokers.find((b) => b.config !== undefined);
+        const clusterName = cluster.data?.brokers.find((b) => b.addr === first?.addr)?.clusterName;
+        return (
+          <>
+            {c.brokers.filter((b) => b.error).map((b) => (
+              <ErrorBox key={b.addr} message={`${b.brokerName} (${b.addr}): ${b.error}`} />
+            ))}
+            {first === undefined && <p className="muted">No master has this group's config yet: saving creates it.</p>}
+            <GroupForm key={clusterName ?? ''} group={group} current={first?.config} clusterName={clusterName} onSaved={onSaved} />
+          </>
+        );
+      }}
+    </Async>
+  );
+}
+
 export function GroupDrawer({ group, onClose, onChanged }: { group: string; onClose: () => void; onChanged: () => void }) {
   const [tab, setTab] = useState<Tab>('progress');
   const progress = useApi(tab === 'progress' || tab === 'reset' ? () => api.groupProgress(group) : undefined, [group, tab]);
@@ -103,7 +127,7 @@ export function GroupDrawer({ group, onClose, onChanged }: { group: string; onCl
         <ResetOffsetForm group={group} suggestions={topics} reset={(t) => api.resetGroupOffset(group, { topic: t.topic, timestamp: t.timestamp, force: t.force })} />
       )}
       {tab === 'dlq' && <DlqPanel group={group} />}
-      {tab === 'edit' && <GroupForm group={group} onSaved={onChanged} />}
+      {tab === 'edit' && <EditGroup group={group} onSaved={onChanged} />}
     </Drawer>
   );
 }

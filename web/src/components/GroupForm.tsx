@@ -1,5 +1,6 @@
 // Create or update a consumer (subscription) group on every master of a cluster.
 import { useState, type FormEvent } from 'react';
+import type { SubscriptionGroupView } from '../api/contract.js';
 import { api } from '../api/endpoints.js';
 import { useAction } from '../api/useAction.js';
 import { checkInt, checkName, hasErrors } from '../validate.js';
@@ -26,16 +27,29 @@ function validate(v: Values): Record<string, string | undefined> {
   };
 }
 
-export function GroupForm({ group, onSaved }: { group?: string; onSaved: () => void }) {
-  const [values, setValues] = useState<Values>({
+/** The form's starting values: the group's current config when it exists, mqadmin's defaults otherwise. */
+function initialValues(group: string | undefined, current: SubscriptionGroupView | undefined, clusterName: string): Values {
+  return {
     groupName: group ?? '',
-    clusterName: 'DefaultCluster',
-    retryQueueNums: '1',
-    retryMaxTimes: '16',
-    consumeEnable: true,
-    consumeBroadcastEnable: false,
-    consumeFromMinEnable: false,
-  });
+    clusterName,
+    retryQueueNums: String(current?.retryQueueNums ?? 1),
+    retryMaxTimes: String(current?.retryMaxTimes ?? 16),
+    consumeEnable: current?.consumeEnable ?? true,
+    consumeBroadcastEnable: current?.consumeBroadcastEnable ?? false,
+    consumeFromMinEnable: current?.consumeFromMinEnable ?? false,
+  };
+}
+
+export interface GroupFormProps {
+  /** The group to update; undefined to create one. */
+  group?: string;
+  current?: SubscriptionGroupView;
+  clusterName?: string;
+  onSaved: () => void;
+}
+
+export function GroupForm({ group, current, clusterName = 'DefaultCluster', onSaved }: GroupFormProps) {
+  const [values, setValues] = useState<Values>(() => initialValues(group, current, clusterName));
   const [touched, setTouched] = useState(false);
   const save = useAction(api.saveGroup);
   const errors = touched ? validate(values) : {};
