@@ -1,7 +1,7 @@
 // A side panel for a row's detail; Escape or the close button closes it.
 import { useEffect, type ReactNode } from 'react';
 
-export function Drawer({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
+export function Drawer({ title, onClose, actions, children }: { title: string; onClose: () => void; actions?: ReactNode; children: ReactNode }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (e.key === 'Escape') onClose();
@@ -13,6 +13,7 @@ export function Drawer({ title, onClose, children }: { title: string; onClose: (
     <aside className="drawer" role="dialog" aria-label={title}>
       <header className="drawer-head">
         <h2>{title}</h2>
+        <span className="drawer-actions">{actions}</span>
         <button type="button" className="btn btn-small" aria-label="Close" onClick={onClose}>
           ✕
         </button>

@@ -115,12 +115,8 @@ export function GroupDrawer({ group, onClose, onChanged }: { group: string; onCl
   const progress = useApi(tab === 'progress' || tab === 'reset' ? () => api.groupProgress(group) : undefined, [group, tab]);
   const topics = [...new Set(progress.data?.rows.map((r) => r.topic) ?? [])].filter((t) => !t.startsWith('%RETRY%'));
   return (
-    <Drawer title={group} onClose={onClose}>
-      <div className="toolbar">
-        <Tabs<Tab> tabs={TABS} active={tab} onChange={setTab} />
-        <span className="spacer" />
-        <DeleteGroup group={group} onDeleted={() => { onChanged(); onClose(); }} />
-      </div>
+    <Drawer title={group} onClose={onClose} actions={<DeleteGroup group={group} onDeleted={() => { onChanged(); onClose(); }} />}>
+      <Tabs<Tab> tabs={TABS} active={tab} onChange={setTab} />
       {tab === 'progress' && <Async state={progress}>{(p) => <ProgressTable progress={p} />}</Async>}
       {tab === 'clients' && <Clients group={group} />}
       {tab === 'reset' && (

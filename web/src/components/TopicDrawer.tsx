@@ -65,12 +65,8 @@ export function TopicDrawer({ topic, onClose, onChanged }: { topic: string; onCl
   const consumers = useApi(tab === 'consumers' || tab === 'reset' ? () => api.topicConsumers(topic) : undefined, [topic, tab]);
   const cluster = route.data?.brokerDatas[0]?.cluster;
   return (
-    <Drawer title={topic} onClose={onClose}>
-      <div className="toolbar">
-        <Tabs<Tab> tabs={TABS} active={tab} onChange={setTab} />
-        <span className="spacer" />
-        <DeleteTopic topic={topic} cluster={cluster} onDeleted={() => { onChanged(); onClose(); }} />
-      </div>
+    <Drawer title={topic} onClose={onClose} actions={<DeleteTopic topic={topic} cluster={cluster} onDeleted={() => { onChanged(); onClose(); }} />}>
+      <Tabs<Tab> tabs={TABS} active={tab} onChange={setTab} />
       {tab === 'status' && <Async state={status}>{(s) => <TopicStatusTable queues={s.queues} />}</Async>}
       {tab === 'route' && <Async state={route}>{(r) => <TopicRouteTables route={r} />}</Async>}
       {tab === 'consumers' && <Async state={consumers}>{(c) => <TopicConsumersTable groups={c.groups} />}</Async>}
