@@ -44,12 +44,19 @@ export function useApi<T>(load: (() => Promise<T>) | undefined, deps: readonly u
   return { data, error, loading, reload };
 }
 
-/** Runs `load` now and again every `everyMs` while mounted (for live figures). */
+/**
+ * Runs `load` now and again every `everyMs` while mounted (for live figures). A tick is skipped while the previous
+ * request is still running, so a slow cluster still gets its answers shown instead of each one being superseded.
+ */
 export function usePolling<T>(load: () => Promise<T>, everyMs: number, deps: readonly unknown[]): ApiState<T> {
   const state = useApi(load, deps);
   const { reload } = state;
+  const busy = useRef(state.loading);
+  busy.current = state.loading;
   useEffect(() => {
-    const timer = setInterval(reload, everyMs);
+    const timer = setInterval(() => {
+      if (!busy.current) reload();
+    }, everyMs);
     return () => clearInterval(timer);
   }, [reload, everyMs]);
   return state;
