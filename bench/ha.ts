@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { positive } from './lib/options.js';
 import type { Metrics } from './lib/cases.js';
 import { asyncLag, catchUp, failoverResume, syncVsAsync, type HaContext } from './lib/ha-cases.js';
 import { fmt, fmtInt, median, writeBlock } from './lib/report.js';
@@ -21,14 +22,6 @@ const MARKERS = {
 };
 const CASE_IDS = ['sync-vs-async', 'async-lag', 'catch-up-1g', 'failover-resume'] as const;
 type CaseId = (typeof CASE_IDS)[number];
-
-function positive(name: string, integer: boolean): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`${name} must be a positive ${integer ? 'integer' : 'number'}`);
-    return n;
-  };
-}
 
 const program = new Command('bench/ha')
   .description('Replication benchmark: NameServer, master and slave as separate processes on 127.0.0.1 (ASYNC_FLUSH), fresh per run.')

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { positive } from './lib/options.js';
 import { CASES, prepareTopic, type CaseSpec, type Metrics } from './lib/cases.js';
 import { BenchCluster } from './lib/cluster.js';
 import { memoryOf } from './lib/procfs.js';
@@ -17,14 +18,6 @@ import { fmt, fmtInt, medians, targetTable, writeBlock, type TargetRow } from '.
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MB = 1024 * 1024;
-
-function positive(name: string, integer: boolean): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`${name} must be a positive ${integer ? 'integer' : 'number'}`);
-    return n;
-  };
-}
 
 const program = new Command('bench/run')
   .description('run the rocketmq-ts performance matrix and write docs/performance.md')

@@ -34,6 +34,14 @@ export function childEnv(logDir: string): NodeJS.ProcessEnv {
 }
 
 /** Polls with back-to-back connect attempts (each fails in microseconds while nothing listens). */
+/** A NameServer process on a free loopback port, its config and KV file under `root` (not yet waited for). */
+export async function spawnNamesrv(root: string, env: NodeJS.ProcessEnv): Promise<{ namesrv: Child; port: number }> {
+  const port = await freePort('single');
+  const conf = path.join(root, 'namesrv.properties');
+  fs.writeFileSync(conf, `listenPort=${port}\nbindAddress=127.0.0.1\nkvConfigPath=${path.join(root, 'kvConfig.json')}\n`);
+  return { namesrv: new Child('mqnamesrv', [NAMESRV_JS, '-c', conf], env), port };
+}
+
 export async function untilAccepting(child: Child, port: number): Promise<number> {
   const deadline = performance.now() + BOOT_TIMEOUT_MS;
   while (performance.now() < deadline) {
@@ -59,10 +67,7 @@ export class BenchCluster {
     const logDir = path.join(o.root, 'logs');
     fs.mkdirSync(logDir, { recursive: true });
     const env = childEnv(logDir);
-    const nsPort = await freePort('single');
-    const nsConf = path.join(o.root, 'namesrv.properties');
-    fs.writeFileSync(nsConf, `listenPort=${nsPort}\nbindAddress=127.0.0.1\nkvConfigPath=${path.join(o.root, 'kvConfig.json')}\n`);
-    const namesrv = new Child('mqnamesrv', [NAMESRV_JS, '-c', nsConf], env);
+    const { namesrv, port: nsPort } = await spawnNamesrv(o.root, env);
     let broker: Child | undefined;
     try {
       const namesrvStartupMs = await untilAccepting(namesrv, nsPort);

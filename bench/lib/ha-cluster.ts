@@ -9,7 +9,7 @@ import { createRequest } from '../../src/protocol/command.js';
 import { RequestCode, ResponseCode } from '../../src/protocol/codes.js';
 import { RemotingClient } from '../../src/remoting/client.js';
 import { Child } from './child.js';
-import { BOOT_TIMEOUT_MS, BROKER_JS, childEnv, MQTOOLS_JS, NAMESRV_JS, untilAccepting } from './cluster.js';
+import { BOOT_TIMEOUT_MS, BROKER_JS, childEnv, MQTOOLS_JS, spawnNamesrv, untilAccepting } from './cluster.js';
 import { freePort } from './ports.js';
 
 export type MasterRole = 'SYNC_MASTER' | 'ASYNC_MASTER';
@@ -65,10 +65,7 @@ export class HaBenchCluster {
     const logDir = path.join(o.root, 'logs');
     fs.mkdirSync(logDir, { recursive: true });
     const env = childEnv(logDir);
-    const nsPort = await freePort('single');
-    const nsConf = path.join(o.root, 'namesrv.properties');
-    fs.writeFileSync(nsConf, `listenPort=${nsPort}\nbindAddress=127.0.0.1\nkvConfigPath=${path.join(o.root, 'kvConfig.json')}\n`);
-    const namesrv = new Child('mqnamesrv', [NAMESRV_JS, '-c', nsConf], env);
+    const { namesrv, port: nsPort } = await spawnNamesrv(o.root, env);
     const started: Child[] = [namesrv];
     try {
       await untilAccepting(namesrv, nsPort);

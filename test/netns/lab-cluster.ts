@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MQAdmin, listBrokers, topicRoute, updateTopic, type BrokerEntry } from '../../src/admin/index.js';
 import type { TopicRouteData } from '../../src/protocol/body-types.js';
+import type { ConsumerAgentSettings, ProducerAgentSettings } from './agents/settings.js';
 import { decodeTopicConfigSerializeWrapper } from '../../src/protocol/bodies.js';
 import { createRequest } from '../../src/protocol/command.js';
 import { RequestCode } from '../../src/protocol/codes.js';
@@ -166,28 +167,6 @@ export class Agent<E extends { ev: string }> {
   async stop(): Promise<void> {
     await this.proc.stop(60_000);
   }
-}
-
-export interface ProducerAgentSettings {
-  topic: string;
-  group: string;
-  keyPrefix: string;
-  senders: number;
-  pauseMs: number;
-  namesrvAddr?: string;
-  sendMsgTimeout?: number;
-  pollNameServerInterval?: number;
-}
-
-export interface ConsumerAgentSettings {
-  topic: string;
-  group: string;
-  consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' | 'CONSUME_FROM_LAST_OFFSET';
-  namesrvAddr?: string;
-  pollNameServerInterval?: number;
-  consumeThreadMax?: number;
-  pullThresholdForQueue?: number;
-  delayMs?: number;
 }
 
 export async function startProducerAgent(lab: NetLab, host: number, s: ProducerAgentSettings, env: NodeJS.ProcessEnv = {}): Promise<Agent<SendEvent>> {

@@ -2,22 +2,9 @@
 // message delivered to the listener, then acknowledges it:
 //   {"ev":"msg","key","msgId","broker","queue","offset","reconsume","t"}
 // The NameServer list comes from NAMESRV_ADDR (as in the guides) unless settings.namesrvAddr is given.
-import { PushConsumer, type ConsumeFromWhere, type MessageExt } from '../../../src/index.js';
+import { PushConsumer, type MessageExt } from '../../../src/index.js';
 import { emit, onStopSignal, readSettings } from './common.js';
-
-interface ConsumerSettings {
-  topic: string;
-  group: string;
-  consumeFromWhere: ConsumeFromWhere;
-  namesrvAddr?: string;
-  pollNameServerInterval?: number;
-  /** Listener calls at once (default 20); 1 with delayMs makes a slow consumer that builds a backlog. */
-  consumeThreadMax?: number;
-  /** Pulling of a queue pauses at this many unconsumed messages (default 1000): bounds what is prefetched. */
-  pullThresholdForQueue?: number;
-  /** Time each message takes to "process", ms (default 0). */
-  delayMs?: number;
-}
+import type { ConsumerAgentSettings as ConsumerSettings } from './settings.js';
 
 const settings = readSettings<ConsumerSettings>('consumer-agent', (v) => {
   for (const k of ['topic', 'group', 'consumeFromWhere']) if (typeof v[k] !== 'string' || v[k] === '') return `${k} must be a non-empty string`;

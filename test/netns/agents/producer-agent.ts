@@ -7,18 +7,7 @@
 // The NameServer list comes from NAMESRV_ADDR (as in the guides) unless settings.namesrvAddr is given.
 import { Producer } from '../../../src/index.js';
 import { emit, errorText, onStopSignal, readSettings } from './common.js';
-
-interface ProducerSettings {
-  topic: string;
-  group: string;
-  keyPrefix: string;
-  senders: number;
-  /** Pause between two sends of one loop, ms (0: as fast as the broker answers). */
-  pauseMs: number;
-  namesrvAddr?: string;
-  sendMsgTimeout?: number;
-  pollNameServerInterval?: number;
-}
+import type { ProducerAgentSettings as ProducerSettings } from './settings.js';
 
 const MAX_SENDERS = 64;
 
