@@ -9,6 +9,16 @@ export interface ChartSeries {
   values: Array<number | null>;
 }
 
+/** An x-axis tick (epoch seconds) as local HH:MM only: uPlot's default puts a date under the first tick, which
+ * overlaps the next label in a narrow window. */
+function timeLabel(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** x tick spacings in seconds: whole minutes only. */
+const MINUTE_INCRS = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600];
+
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d'];
 
 function options(title: string, series: ChartSeries[], width: number, height: number, unit: string): uPlot.Options {
@@ -20,7 +30,8 @@ function options(title: string, series: ChartSeries[], width: number, height: nu
       {},
       ...series.map((s, i) => ({ label: s.label, stroke: PALETTE[i % PALETTE.length], width: 1.5, points: { show: (self: uPlot) => (self.data[0]?.length ?? 0) < 30 } })),
     ],
-    axes: [{}, { label: unit, size: 60 }],
+    // Ticks a whole number of minutes apart, so that no two HH:MM labels repeat (windows are at most an hour).
+    axes: [{ incrs: MINUTE_INCRS, values: (_u: uPlot, splits: number[]) => splits.map(timeLabel) }, { label: unit, size: 60 }],
     scales: {
       // At least a minute wide, so that the first samples do not stretch the axis over years.
       x: { time: true, range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => [min, Math.max(max, min + 60)] },
