@@ -70,6 +70,26 @@ function chinaTime(t: number): string {
   return formatDate(t + 8 * 3_600_000 + new Date(t).getTimezoneOffset() * 60_000);
 }
 
+type BrokerTarget = ReturnType<typeof target>;
+
+/** cleanExpiredCQ and cleanUnusedTopic: one broker (-b) or every broker of a cluster (-c); prints success/false. */
+function cleanCommand(name: string, desc: string, clean: (admin: ReturnType<CommandContext['admin']>, t: BrokerTarget) => Promise<boolean>, failure: string): CommandSpec {
+  return {
+    name,
+    desc,
+    group: 'Broker',
+    options: [
+      { short: 'b', long: 'brokerAddr', arg: true, desc: 'this broker (ip:port)' },
+      { short: 'c', long: 'cluster', arg: true, desc: 'every broker of this cluster (default: all clusters)' },
+    ],
+    async run(ctx) {
+      const ok = await clean(ctx.admin(), target(ctx));
+      ctx.print(ok ? 'success\n' : 'false\n');
+      if (!ok) throw new CommandFailure(failure);
+    },
+  };
+}
+
 export const CLUSTER_COMMANDS: CommandSpec[] = [
   {
     name: 'clusterList',
@@ -229,34 +249,10 @@ export const CLUSTER_COMMANDS: CommandSpec[] = [
       printWritePerm(ctx, 'add', name, await addWritePerm(ctx.admin(), name));
     },
   },
-  {
-    name: 'cleanExpiredCQ',
-    desc: 'Drop consume queues whose messages have all expired from the commit log',
-    group: 'Broker',
-    options: [
-      { short: 'b', long: 'brokerAddr', arg: true, desc: 'this broker (ip:port)' },
-      { short: 'c', long: 'cluster', arg: true, desc: 'every broker of this cluster (default: all clusters)' },
-    ],
-    async run(ctx) {
-      const ok = await cleanExpiredCQ(ctx.admin(), target(ctx));
-      ctx.print(ok ? 'success\n' : 'false\n');
-      if (!ok) throw new CommandFailure('a broker did not clean its expired consume queues');
-    },
-  },
-  {
-    name: 'cleanUnusedTopic',
-    desc: 'Drop the consume queues of topics the broker no longer has',
-    group: 'Broker',
-    options: [
-      { short: 'b', long: 'brokerAddr', arg: true, desc: 'this broker (ip:port)' },
-      { short: 'c', long: 'cluster', arg: true, desc: 'every broker of this cluster (default: all clusters)' },
-    ],
-    async run(ctx) {
-      const ok = await cleanUnusedTopics(ctx.admin(), target(ctx));
-      ctx.print(ok ? 'success\n' : 'false\n');
-      if (!ok) throw new CommandFailure('a broker did not clean its unused topics');
-    },
-  },
+  cleanCommand('cleanExpiredCQ', 'Drop consume queues whose messages have all expired from the commit log',
+    cleanExpiredCQ, 'a broker did not clean its expired consume queues'),
+  cleanCommand('cleanUnusedTopic', 'Drop the consume queues of topics the broker no longer has',
+    cleanUnusedTopics, 'a broker did not clean its unused topics'),
   {
     name: 'sendMsgStatus',
     desc: 'Send messages to a broker\'s own topic and print each send result and RT',
